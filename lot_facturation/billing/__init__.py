@@ -1,0 +1,1 @@
+"Pure billing rules: no Pool, no Transaction, no database."

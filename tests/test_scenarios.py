@@ -1,0 +1,33 @@
+"""Run the proteus scenarios (``scenario_*.rst``) under pytest.
+
+pytest ignores unittest's ``load_tests`` protocol, so Tryton's
+``load_doc_tests`` would collect nothing: each scenario file becomes one
+pytest test instead, with Tryton's own doctest set-up, checker and flags.
+"""
+import doctest
+import pathlib
+
+import pytest
+
+from trytond import backend
+from trytond.tests.test_tryton import (
+    STRIP_DECIMAL, doctest_checker, doctest_setup, doctest_teardown)
+
+HERE = pathlib.Path(__file__).parent
+SCENARIOS = sorted(HERE.glob('scenario_*.rst'))
+
+
+@pytest.mark.parametrize(
+    'scenario', SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario(scenario):
+    flags = (doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
+        | doctest.IGNORE_EXCEPTION_DETAIL)
+    if backend.name == 'sqlite':
+        flags |= STRIP_DECIMAL
+    suite = doctest.DocFileSuite(
+        str(scenario), module_relative=False,
+        setUp=doctest_setup, tearDown=doctest_teardown,
+        encoding='utf-8', checker=doctest_checker, optionflags=flags)
+    result = suite.run(__import__('unittest').TestResult())
+    failures = result.failures + result.errors
+    assert not failures, '\n'.join(text for _, text in failures)
