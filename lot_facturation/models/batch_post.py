@@ -15,7 +15,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .chunks import in_new_transaction
+from .chunks import ChunkRunner, in_new_transaction
 
 POST_CHUNK_SIZE = 100
 
@@ -29,14 +29,13 @@ class Batch(metaclass=PoolMeta):
 
         ``invoice_date`` (B7 confirmation) replaces the date of the drafts.
         """
-        runner = runner or in_new_transaction
+        runner = runner or ChunkRunner()
         ids, errors = runner(cls._postable_invoices, batch_id, invoice_date)
-        for chunk in grouped_slice(ids, POST_CHUNK_SIZE):
-            chunk = list(chunk)
+        for chunk in cls._post_chunks(ids):
             try:
                 runner(cls._post_chunk, chunk)
             except Exception as error:
-                if runner is not in_new_transaction:
+                if not runner.commits:
                     raise
                 for invoice_id in chunk:
                     try:
@@ -46,6 +45,14 @@ class Batch(metaclass=PoolMeta):
                                 cls._post_error, invoice_id, error))
         runner(cls._posted, batch_id)
         return errors
+
+    @staticmethod
+    def _post_chunks(ids):
+        "A first chunk of one invoice learns the locks posting needs."
+        if ids:
+            yield ids[:1]
+        for chunk in grouped_slice(ids[1:], POST_CHUNK_SIZE):
+            yield list(chunk)
 
     @classmethod
     def _postable_invoices(cls, batch_id, invoice_date):
@@ -68,7 +75,8 @@ class Batch(metaclass=PoolMeta):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         invoices = Invoice.browse(invoice_ids)
-        with Transaction().set_context(_skip_warnings=True):
+        with Transaction().set_context(
+                _skip_warnings=True, _lot_facturation_posting=True):
             Invoice.post(invoices)
 
     @classmethod
