@@ -7,6 +7,9 @@ a hash of the module's files and of the installed ``trytond*`` versions.
 Both backends share the folder: Tryton names its SQLite dumps
 ``<hash>-sqlite.dump`` and its PostgreSQL ones ``<hash>-postgresql.dump``
 (``pg_dump`` directory format).
+
+Scenarios with set-up functions start from the cached database of their
+modules alone (see ``layered_cache.py``).
 """
 import os
 import pathlib
@@ -19,3 +22,8 @@ from db_cache import cache_folder, prune_stale  # noqa: E402
 if 'DB_CACHE' not in os.environ:
     os.environ['DB_CACHE'] = str(cache_folder())
     prune_stale(pathlib.Path(os.environ['DB_CACHE']))
+
+# Imported only now: trytond's test tools read DB_CACHE when imported.
+import layered_cache  # noqa: E402
+
+layered_cache.install()
