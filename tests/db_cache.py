@@ -2,8 +2,10 @@
 
 Shared by ``conftest.py`` and ``scripts/update_po.py`` so that both reuse
 the same cached databases.  The folder name is a digest of everything that
-changes what an activated database contains: our module's files and the
-versions of the installed Tryton distributions.
+changes what an activated database contains: our module's files, the test
+helpers that build cached databases (``tests/*.py`` but ``test_*.py``:
+scenario set-up functions, the translation set-up) and the versions of the
+installed Tryton distributions.
 """
 import hashlib
 import importlib.metadata
@@ -18,11 +20,15 @@ SUFFIXES = {'.py', '.xml', '.cfg', '.po', '.fodt', '.odt', '.html', '.svg'}
 STALE_AFTER = 24 * 60 * 60
 
 
-def _module_files():
+def _source_files(test_helpers):
     for path in sorted(MODULE.rglob('*')):
         if (path.is_file() and path.suffix in SUFFIXES
                 and '__pycache__' not in path.parts):
             yield path
+    if test_helpers:
+        for path in sorted((ROOT / 'tests').glob('*.py')):
+            if not path.name.startswith('test_'):
+                yield path
 
 
 def _tryton_versions():
@@ -34,11 +40,11 @@ def _tryton_versions():
             yield f'{name}=={dist.version}'
 
 
-def digest():
-    "Hash of the module's files and of the Tryton versions installed."
+def digest(test_helpers=True):
+    "Hash of the module's files, test helpers and Tryton versions."
     sha = hashlib.sha1()
-    for path in _module_files():
-        sha.update(str(path.relative_to(MODULE)).encode())
+    for path in _source_files(test_helpers):
+        sha.update(str(path.relative_to(ROOT)).encode())
         sha.update(path.read_bytes())
     for version in sorted(_tryton_versions()):
         sha.update(version.encode())

@@ -2,9 +2,9 @@
 
 Used by ``test_i18n.py`` and ``scripts/update_po.py``.  Rather than parsing
 our sources, we ask Tryton: on a test database with the module activated and
-French loaded, the wizards an administrator would run ("Set Translations"
-for views and reports, "Update Translations" for the language, then
-"Export Translations") yield every translatable string of the module
+French loaded, the wizards ``trytond-admin --export-translations`` runs ("Set Translations"
+for views and reports, "Clean Translations", "Update Translations" for the
+language, then the export) yield every translatable string of the module
 (fields, help, selections, views, wizard buttons, messages, menus, actions,
 groups, sequence types...) with its French text, if any.
 
@@ -25,7 +25,10 @@ def prepare_translations(config, lang='fr'):
     Lang = Model.get('ir.lang')
     language, = Lang.find([('code', '=', lang)])
     Lang.click([language], 'load_translations')
+    # The steps of `trytond-admin --export-translations`: set (views and
+    # reports), clean (strings that no longer exist), update (language).
     Wizard('ir.translation.set').execute('set_')
+    Wizard('ir.translation.clean').execute('clean')
     update = Wizard('ir.translation.update')
     update.form.language = language
     update.execute('update')
