@@ -432,6 +432,21 @@ def create_sepa(company, customers):
             Mandate.click([mandate], 'validate_mandate')
 
 
+def create_contract_types():
+    "Contract types, when lot_facturation defines them (batch criteria)."
+    if not Model.get('ir.model').find(
+            [('model', '=', 'sale.subscription.type')]):
+        return {}
+    types = {}
+    for code, name in fx.CONTRACT_TYPES.items():
+        type_, created = get_or_new('sale.subscription.type',
+            [('code', '=', code)], code=code, name=name)
+        if created:
+            type_.save()
+        types[code] = type_
+    return types
+
+
 def contract_start(index, kind):
     "Start dates spread over the last months so that periods are due now."
     first_of_month = TODAY.replace(day=1)
@@ -442,16 +457,18 @@ def contract_start(index, kind):
     return first_of_month - relativedelta(months=months)
 
 
-def create_subscriptions(company, customers, services, rule_sets):
+def create_subscriptions(company, customers, services, rule_sets, types):
     "Running service contracts: monthly, quarterly, yearly; advance/arrears."
     Subscription = Model.get('sale.subscription')
+    fields = Subscription._fields
     codes = list(customers)
     to_quote = []
     for index in range(fx.NUMBER_OF_CONTRACTS):
         reference = f'DEMO-{index + 1:03d}'
         if Subscription.find([('reference', '=', reference)], limit=1):
             continue
-        kind, lines, description = fx.CONTRACTS[index % len(fx.CONTRACTS)]
+        kind, lines, description, type_code = fx.CONTRACTS[
+            index % len(fx.CONTRACTS)]
         label, invoice_rec, consumption_rec, from_start = fx.KINDS[kind]
         party = customers[codes[index % len(codes)]]
         start = contract_start(index, kind)
@@ -463,6 +480,10 @@ def create_subscriptions(company, customers, services, rule_sets):
         if index % 9 == 4:  # fixed-term contracts
             subscription.end_date = start + relativedelta(years=2, days=-1)
         subscription.invoice_recurrence = rule_sets[invoice_rec]
+        if 'contract_type' in fields and types:
+            subscription.contract_type = types[type_code]
+        if 'taxable' in fields:
+            subscription.taxable = reference not in fx.UNTAXED_CONTRACTS
         for code, quantity in lines:
             line = subscription.lines.new()
             line.service = services[code]
@@ -535,8 +556,9 @@ def main(argv=None):
     services = create_services(config, categories, rule_sets)
     customers = create_customers(country, terms)
     create_sepa(company, customers)
+    types = create_contract_types()
     subscriptions = create_subscriptions(
-        company, customers, services, rule_sets)
+        company, customers, services, rule_sets, types)
     create_accountant(config, company)
     create_lot_facturation_data(config, company)
     print(f"Demo data: company {company.rec_name}, {len(customers)} "

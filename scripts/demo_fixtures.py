@@ -122,20 +122,33 @@ RECURRENCES = {
     'yearly': ("Annuel", 'yearly', 1, None),
     }
 
+# Contract types (lot_facturation's sale.subscription.type): code -> name
+CONTRACT_TYPES = {
+    'MAINT': "Maintenance et support",
+    'HEB': "Hébergement",
+    'LIC': "Licences",
+    'LOC': "Location de matériel",
+    'ENT': "Entretien",
+    'DOC': "Abonnements documentaires",
+    'AUDIT': "Audit",
+    }
+
 # Contract templates cycled over the customers:
-# (kind, [(service code, quantity)], description)
+# (kind, [(service code, quantity)], description, contract type code)
 CONTRACTS = [
-    ('monthly_advance', [("MAINT", 1), ("SAUV", 1)], "Contrat de maintenance informatique"),
-    ('monthly_advance', [("HEB-WEB", 1)], "Hébergement du site vitrine"),
-    ('monthly_arrears', [("SUPPORT", 5)], "Support technique 5 h par mois"),
-    ('quarterly_advance', [("INFOG", 12)], "Infogérance du parc (12 postes)"),
-    ('monthly_advance', [("LIC", 6)], "Licences logiciel de gestion (6 utilisateurs)"),
-    ('yearly_advance', [("AUDIT", 1)], "Audit de sécurité annuel"),
-    ('monthly_advance', [("HEB-SRV", 1), ("SAUV", 2)], "Hébergement serveur dédié"),
-    ('monthly_arrears', [("TELESURV", 1)], "Télésurveillance"),
-    ('quarterly_advance', [("PHOTOCOP", 1)], "Location photocopieur"),
-    ('yearly_advance', [("CHAUD", 1)], "Entretien chaudière du logement de fonction"),
-    ('yearly_advance', [("DOCJUR", 1)], "Abonnement documentation juridique"),
-    ('monthly_arrears', [("INFOG", 4), ("SUPPORT", 2)], "Infogérance et support"),
+    ('monthly_advance', [("MAINT", 1), ("SAUV", 1)], "Contrat de maintenance informatique", 'MAINT'),
+    ('monthly_advance', [("HEB-WEB", 1)], "Hébergement du site vitrine", 'HEB'),
+    ('monthly_arrears', [("SUPPORT", 5)], "Support technique 5 h par mois", 'MAINT'),
+    ('quarterly_advance', [("INFOG", 12)], "Infogérance du parc (12 postes)", 'MAINT'),
+    ('monthly_advance', [("LIC", 6)], "Licences logiciel de gestion (6 utilisateurs)", 'LIC'),
+    ('yearly_advance', [("AUDIT", 1)], "Audit de sécurité annuel", 'AUDIT'),
+    ('monthly_advance', [("HEB-SRV", 1), ("SAUV", 2)], "Hébergement serveur dédié", 'HEB'),
+    ('monthly_arrears', [("TELESURV", 1)], "Télésurveillance", 'MAINT'),
+    ('quarterly_advance', [("PHOTOCOP", 1)], "Location photocopieur", 'LOC'),
+    ('yearly_advance', [("CHAUD", 1)], "Entretien chaudière du logement de fonction", 'ENT'),
+    ('yearly_advance', [("DOCJUR", 1)], "Abonnement documentation juridique", 'DOC'),
+    ('monthly_arrears', [("INFOG", 4), ("SUPPORT", 2)], "Infogérance et support", 'MAINT'),
     ]
+# Contracts invoiced without VAT (lot_facturation's `taxable` flag).
+UNTAXED_CONTRACTS = ['DEMO-027', 'DEMO-031']
 NUMBER_OF_CONTRACTS = 66
