@@ -434,8 +434,7 @@ def create_sepa(company, customers):
 
 def create_contract_types():
     "Contract types, when lot_facturation defines them (batch criteria)."
-    if not Model.get('ir.model').find(
-            [('model', '=', 'sale.subscription.type')]):
+    if 'contract_type' not in Model.get('sale.subscription')._fields:
         return {}
     types = {}
     for code, name in fx.CONTRACT_TYPES.items():
