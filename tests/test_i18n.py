@@ -7,14 +7,9 @@ suggested text is checked).
 """
 import pytest
 
-from trytond import backend
-
 from translations import describe, export_po, untranslated
 
 
-@pytest.mark.skipif(backend.name != 'sqlite', reason=(
-        "checks fr.po against the module's strings, the same on every "
-        "backend: run on SQLite only (3 minutes on PostgreSQL)"))
 def test_fr_po_complete():
     missing = untranslated(export_po('fr'))
     if missing:
