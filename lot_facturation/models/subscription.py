@@ -15,6 +15,7 @@ from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 
 class Subscription(metaclass=PoolMeta):
@@ -87,6 +88,8 @@ class SubscriptionLine(metaclass=PoolMeta):
         Consumption = pool.get('sale.subscription.line.consumption')
         Schedule = pool.get('sale.subscription.schedule')
         super().generate_consumption(date=date)
+        if Transaction().context.get('_lot_facturation_no_sync'):
+            return  # the caller synchronises the contracts it works on
         unlinked = Consumption.search([('schedule', '=', None)])
         subscriptions = {c.line.subscription.id for c in unlinked}
         if subscriptions:
