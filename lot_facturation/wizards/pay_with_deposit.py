@@ -18,8 +18,8 @@ from ..models.operation import (
 
 
 def check_payable(invoice):
-    check_customer_invoice(invoice, states=('posted',))
-    if invoice.amount_to_pay <= 0:
+    check_customer_invoice(invoice)
+    if invoice.state == 'paid' or invoice.amount_to_pay <= 0:
         raise OperationError(gettext(
                 'lot_facturation.msg_op_nothing_to_pay',
                 invoice=invoice.rec_name))

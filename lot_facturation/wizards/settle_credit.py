@@ -28,8 +28,8 @@ def credit_balance(credit):
 
 
 def check_credit(credit):
-    check_customer_invoice(credit, states=('posted',))
-    if credit.amount_to_pay >= 0:
+    check_customer_invoice(credit)
+    if credit.state == 'paid' or credit.amount_to_pay >= 0:
         raise OperationError(gettext(
                 'lot_facturation.msg_op_nothing_to_settle',
                 invoice=credit.rec_name))
