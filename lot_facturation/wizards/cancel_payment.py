@@ -150,7 +150,8 @@ class CancelPayment(Wizard):
         if len(invoices) == 1 and others:
             self.keep_other_payments(invoices[0], others)
         reversal = cancel_move(receipt.move, start.date, start.reason)
-        amount = abs(receipt.debit - receipt.credit)
+        amount = invoice.company.currency.round(
+            abs(receipt.debit - receipt.credit))
         Operation.save([Operation.record(
                     i, 'payment_cancel', start.date, amount=amount,
                     reason=start.reason, move=reversal)

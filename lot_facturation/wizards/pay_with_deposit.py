@@ -38,6 +38,7 @@ def pay_with_deposit(invoice, amount, date, reason):
     check_payable(invoice)
     method = deposit_method(invoice)
     check_period_open(invoice.company, date)
+    amount = invoice.currency.round(amount or 0)
     check_amount(invoice, amount, invoice.amount_to_pay)
     available = deposit_available(invoice.party, method, invoice.currency)
     if amount > available:

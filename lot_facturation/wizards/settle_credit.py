@@ -73,6 +73,7 @@ def settle(credit, settlement, amount, date, reason, method=None):
     Configuration = pool.get('account.configuration')
     check_credit(credit)
     check_period_open(credit.company, date)
+    amount = credit.currency.round(amount or 0)
     check_amount(credit, amount, credit_balance(credit))
     related, move = None, None
     if settlement == 'deposit':
