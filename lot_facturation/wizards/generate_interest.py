@@ -98,7 +98,7 @@ def generate_interest(company, as_of, parties=None):
             else values['interest_product'])
         charges.append(Charge(
                 company=company, party=line.party, kind='interest',
-                date=as_of, product=product, unit=product.default_uom,
+                date=as_of, product=product, unit=product.sale_uom,
                 description=describe(
                     result, line, invoices.get(line.move.id), policy),
                 quantity=1.0, unit_price=Decimal(result.amount),
