@@ -10,7 +10,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Eval
 
 from ..billing.interest import InterestPolicy, OverdueLine, Payment
 from .operation import OperationError
@@ -29,8 +29,10 @@ def _product_domain():
     return [('type', '=', 'service')]
 
 
-def interest_fields():
+def interest_fields(company, depends=()):
     "Return new instances of the interest settings fields."
+    context = {'company': company}
+    depends = set(depends)
     return {
         'interest_rate': fields.Numeric(
             "Annual Interest Rate", digits=(16, 6),
@@ -61,14 +63,13 @@ def interest_fields():
         'interest_product': fields.Many2One(
             'product.product', "Interest Product",
             domain=[('type', '=', 'service')],
+            context=context, depends=depends,
             help="The service invoiced for late-payment interest."),
         'interest_indemnity_product': fields.Many2One(
             'product.product', "Indemnity Product",
             domain=[('type', '=', 'service')],
-            states={
-                'invisible': ~Eval('interest_indemnity'),
-                'required': Bool(Eval('interest_indemnity')),
-                }),
+            context=context, depends=depends,
+            states={'invisible': ~Eval('interest_indemnity')}),
         'interest_charge_state': fields.Selection(
             CHARGE_STATES, "Interest Charges",
             help="Validated: the next batch invoices the generated "
@@ -127,7 +128,8 @@ class Configuration(metaclass=PoolMeta):
         return policy, values
 
 
-for _name, _field in interest_fields().items():
+for _name, _field in interest_fields(
+        Eval('context', {}).get('company', -1)).items():
     setattr(Configuration, _name, fields.MultiValue(_field))
 
 
@@ -147,7 +149,8 @@ class ConfigurationInterest(ModelSQL, CompanyValueMixin):
         return 0
 
 
-for _name, _field in interest_fields().items():
+for _name, _field in interest_fields(
+        Eval('company', -1), depends={'company'}).items():
     setattr(ConfigurationInterest, _name, _field)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
@@ -122,6 +123,7 @@ class GenerateInterestStart(ModelView):
         "up to this date.")
     parties = fields.Many2Many(
         'party.party', None, None, "Customers",
+        context={'company': Eval('company', -1)}, depends={'company'},
         help="Leave empty for every customer.")
 
     @classmethod
