@@ -24,7 +24,6 @@ KINDS = [
     ('deposit_in', "Transfer to Deposit"),
     ('deposit_out', "Paid with Deposit"),
     ('payment_cancel', "Receipt Cancelled"),
-    ('interest', "Interest Generated"),
     ]
 
 
