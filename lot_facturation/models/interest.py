@@ -188,15 +188,15 @@ def invoice_payments(lines):
             ])
     by_move = {i.move.id: i for i in invoices}
     payments, line_invoice = defaultdict(list), {}
+    invoice_lines = defaultdict(list)
     for line in lines:
         line_invoice[line] = by_move.get(line.move.id)
+        invoice_lines[line_invoice[line]].append(line)
     for invoice in invoices:
         paid = sorted(
             (l.date, l.credit - l.debit) for l in invoice.payment_lines
             if not l.reconciliation)
-        due = sorted(
-            (l for l in lines if line_invoice[l] == invoice),
-            key=lambda l: l.maturity_date)
+        due = sorted(invoice_lines[invoice], key=lambda l: l.maturity_date)
         _allocate(paid, due, payments)
     return payments, line_invoice
 
