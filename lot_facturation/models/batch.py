@@ -124,8 +124,10 @@ class Batch(Workflow, ModelSQL, ModelView):
     taxable_only = fields.Boolean(
         "Taxable Contracts Only", states={'readonly': CRITERIA})
 
+    recording_mode_string = recording_mode.translated('recording_mode')
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     message = fields.Text("Message", readonly=True)
     progress = fields.Float(
         "Progress", digits=(3, 0), readonly=True,

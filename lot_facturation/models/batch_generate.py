@@ -163,14 +163,14 @@ class Batch(metaclass=PoolMeta):
             'lot_facturation.msg_batch_generation_done' if self.state == 'done'
             else 'lot_facturation.msg_batch_generation_failed',
             batch=self.rec_name)
-        self.notify_user([self], 'tryton-info', label,
+        self.__class__.notify_user([self], 'tryton-info', label,
             description=self.message, user=user.id)
         self.mail_user(user, label, self.message or label)
 
     def mail_user(self, user, subject, body):
         "Best-effort e-mail to the user, after commit (informative only)."
         from email.message import EmailMessage
-        from trytond.config import config
+        from trytond import config
         from trytond.sendmail import send_message_transactional
         if not user.email:
             return
@@ -241,6 +241,7 @@ class Proposal(metaclass=PoolMeta):
         "Save the invoices of ``proposals`` in bulk and link their sources."
         pool = Pool()
         Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
         Item = pool.get('account.invoice.batch.item')
         if not proposals:
             return []
@@ -251,6 +252,8 @@ class Proposal(metaclass=PoolMeta):
         invoices = [invoice for invoice, _ in built]
         Invoice.save(invoices)
         links = [(line, items) for _, lines in built for line, items in lines]
+        InvoiceLine.save([line for line, _ in links])
+        Invoice.update_taxes(invoices)
         Item.link_sources(links)
         cls.write(*[arg for p, invoice in zip(proposals, invoices)
                 for arg in ([p], {'invoice': invoice.id,
@@ -285,7 +288,6 @@ class Proposal(metaclass=PoolMeta):
                 description=draft.description, account=first.account,
                 taxes=first.tax_id_list, origin=Item.line_origin(first))
             lines.append((line, stored))
-        invoice.lines = [line for line, _ in lines]
         return invoice, lines
 
     @classmethod
@@ -334,6 +336,7 @@ class Item(metaclass=PoolMeta):
         Schedule = pool.get('sale.subscription.schedule')
         schedules = set()
         for line, items in links:
+            assert line.id is not None and line.id >= 0, line
             for item in items:
                 if item.charge:
                     count = Charge.claim([item.charge.id], line.id)

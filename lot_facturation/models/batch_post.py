@@ -59,8 +59,7 @@ class Batch(metaclass=PoolMeta):
             to_date = [i for i in drafts if i.invoice_date != invoice_date]
             if to_date:
                 Invoice.write(to_date, {'invoice_date': invoice_date})
-        errors = [gettext('lot_facturation.msg_invoice_mandate_missing',
-                invoice=i.rec_name, party=i.party.rec_name)
+        errors = [i.mandate_missing_message()
             for i in drafts if i.mandate_missing]
         return [i.id for i in drafts if not i.mandate_missing], errors
 
@@ -78,7 +77,7 @@ class Batch(metaclass=PoolMeta):
         Invoice = pool.get('account.invoice')
         message = getattr(error, 'message', None) or str(error)
         return gettext('lot_facturation.msg_batch_post_error',
-            invoice=Invoice(invoice_id).rec_name, error=message)
+            invoice=Invoice(invoice_id).label, error=message)
 
     @classmethod
     def _posted(cls, batch_id):
@@ -102,7 +101,7 @@ class Batch(metaclass=PoolMeta):
         if errors:
             batch.message = '\n'.join(errors)
             batch.save()
-        batch.notify_user([batch], 'tryton-info', label,
+        cls.notify_user([batch], 'tryton-info', label,
             description='\n'.join(errors) or None,
             user=(batch.posted_by or batch.generated_by).id
             if (batch.posted_by or batch.generated_by) else None)

@@ -10,7 +10,7 @@ snapshot.  Memory stays flat: a chunk reads its own records.
 import time
 
 from trytond import backend
-from trytond.config import config
+from trytond import config
 from trytond.transaction import Transaction, TransactionError
 
 

@@ -88,14 +88,26 @@ class Invoice(metaclass=PoolMeta):
                     'invoice': None, 'outcome': 'pending', 'selected': False})
         return callbacks
 
+    @property
+    def label(self):
+        "The number, or for a draft its date and total: users can find it."
+        if self.number:
+            return self.rec_name
+        Lang = Pool().get('ir.lang')
+        lang = Lang.get()
+        return '%s %s' % (
+            lang.strftime(self.invoice_date) if self.invoice_date else '',
+            lang.currency(self.total_amount, self.currency))
+
+    def mandate_missing_message(self):
+        return gettext('lot_facturation.msg_invoice_mandate_missing',
+            invoice=self.label, party=self.party.rec_name)
+
     @classmethod
     def check_mandates(cls, invoices):
         for invoice in invoices:
             if invoice.mandate_missing:
-                raise MandateMissingError(gettext(
-                        'lot_facturation.msg_invoice_mandate_missing',
-                        invoice=invoice.rec_name,
-                        party=invoice.party.rec_name))
+                raise MandateMissingError(invoice.mandate_missing_message())
 
     @classmethod
     def validate_invoice(cls, invoices):
