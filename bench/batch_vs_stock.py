@@ -17,7 +17,6 @@ accounting (moves, taxes, receivables) invoice by invoice.
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time

@@ -21,8 +21,8 @@ def parse_args(argv=None):
     batch.add_argument('-c', '--config', default=os.environ.get(
             'TRYTOND_CONFIG'), help="trytond configuration file")
     batch.add_argument('-d', '--database', required=True)
-    batch.add_argument('--date', type=dt.date.fromisoformat,
-        default=dt.date.today(), help="reference date (YYYY-MM-DD)")
+    batch.add_argument('--date', default=dt.date.today().isoformat(),
+        help="reference date (YYYY-MM-DD)")
     batch.add_argument('--name', help="subject of the batch")
     batch.add_argument('--company', type=int, help="company id")
     batch.add_argument('--journal', help="revenue journal code")
@@ -67,6 +67,7 @@ def main(argv=None):
     pool.init()
     with Transaction().start(args.database, 0, readonly=True):
         user_id, company_id = _user_and_company(pool, args)
+        args.date = _reference_date(args.date)
     with Transaction().start(args.database, user_id,
             context={'company': company_id}):
         summary = run_batch(pool, args, company_id)
@@ -75,7 +76,6 @@ def main(argv=None):
 
 
 def _user_and_company(pool, args):
-    from trytond.exceptions import UserError
     from trytond.i18n import gettext
     User = pool.get('res.user')
     Company = pool.get('company.company')
@@ -85,14 +85,23 @@ def _user_and_company(pool, args):
     user, = users
     if args.company:
         if not Company.search([('id', '=', args.company)]):
-            raise SystemExit(str(UserError(gettext(
-                        'lot_facturation.msg_batch_unknown_company',
-                        company=args.company))))
+            raise SystemExit(gettext(
+                    'lot_facturation.msg_batch_unknown_company',
+                    company=args.company))
         return user.id, args.company
     company = user.company or (Company.search([], limit=1) or [None])[0]
     if not company:
         raise SystemExit(gettext('lot_facturation.msg_batch_no_company'))
     return user.id, company.id
+
+
+def _reference_date(text):
+    from trytond.i18n import gettext
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(gettext('lot_facturation.msg_batch_invalid_date',
+                field=f'--date {text}'))
 
 
 def run_batch(pool, args, company_id):

@@ -225,7 +225,6 @@ def tax(company, name):
 
 def create_fiscal_years(config, company):
     "Previous and current calendar years, monthly periods, own sequences."
-    FiscalYear = Model.get('account.fiscalyear')
     SequenceStrict = Model.get('ir.sequence.strict')
     move_type = model_id(config, 'account.sequence_type_account_move')
     invoice_type = model_id(
@@ -322,7 +321,6 @@ def create_services(config, categories, rule_sets):
     "Service products and their subscription services."
     Template = Model.get('product.template')
     Uom = Model.get('product.uom')
-    Service = Model.get('sale.subscription.service')
     recurrence_of = {
         'monthly': rule_sets['monthly_start'],
         'yearly': rule_sets['yearly']}
@@ -498,7 +496,6 @@ def create_subscriptions(company, customers, services, rule_sets, types):
 
 def create_accountant(config, company):
     "User `comptable`: batch invoicing and accounting groups, French."
-    User = Model.get('res.user')
     Group = Model.get('res.group')
     Employee = Model.get('company.employee')
     user, created = get_or_new('res.user', [('login', '=', 'comptable')],

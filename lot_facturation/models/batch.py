@@ -64,7 +64,7 @@ class Batch(Workflow, ModelSQL, ModelView):
             ], "Recording Mode", required=True,
         states={'readonly': CRITERIA})
     journal = fields.Many2One(
-        'account.journal', "Journal", required=True,
+        'account.journal', "Journal",
         domain=[('type', '=', 'revenue')],
         context={'company': Eval('company', -1)}, depends={'company'},
         states={'readonly': CRITERIA},

@@ -18,7 +18,11 @@ class Batch(metaclass=PoolMeta):
     __name__ = 'account.invoice.batch'
 
     def check_criteria(self):
-        "Errors on the company, the journal and the dates."
+        """Errors on the company and the invoice type (journal).
+
+        Dates the form requires are enforced by Tryton's own required
+        fields; the command line checks what it is given the same way.
+        """
         if not self.company:
             raise BatchError(gettext('lot_facturation.msg_batch_no_company'))
         if not self.journal:
@@ -29,18 +33,6 @@ class Batch(metaclass=PoolMeta):
             raise BatchError(gettext(
                     'lot_facturation.msg_batch_unknown_journal',
                     journal=self.journal.rec_name))
-        if not self.reference_date:
-            raise BatchError(gettext(
-                    'lot_facturation.msg_batch_invalid_date',
-                    field=self.__names__('reference_date')['field']))
-        if self.invoice_date_mode == 'fixed' and not self.invoice_date:
-            raise BatchError(gettext(
-                    'lot_facturation.msg_batch_invalid_date',
-                    field=self.__names__('invoice_date')['field']))
-        if self.schedule_month and not self.schedule_year:
-            raise BatchError(gettext(
-                    'lot_facturation.msg_batch_invalid_date',
-                    field=self.__names__('schedule_year')['field']))
 
     def check_dates(self, dates):
         "Each invoice date needs an open fiscal year and period."

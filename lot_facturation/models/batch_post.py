@@ -37,7 +37,7 @@ class Batch(metaclass=PoolMeta):
         for chunk in cls._post_chunks(ids):
             try:
                 runner(cls._post_chunk, chunk)
-            except Exception as error:
+            except Exception:
                 if not runner.commits:
                     raise
                 for invoice_id in chunk:
