@@ -19,6 +19,17 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from db_cache import cache_folder, prune_stale  # noqa: E402
 
+# On SQLite the test database is a file, not ':memory:', so that tests can
+# run the command line or a second process against it (B8, concurrency).
+_uri = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+if _uri.startswith('sqlite') and 'DB_NAME' not in os.environ:
+    _folder = pathlib.Path(__file__).resolve().parent.parent / '.cache' / (
+        f'sqlite-{os.getpid()}')
+    _folder.mkdir(parents=True, exist_ok=True)
+    os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
+    os.environ['TRYTOND_DATABASE__PATH'] = str(_folder)
+    os.environ['DB_NAME'] = 'test_lot_facturation'
+
 if 'DB_CACHE' not in os.environ:
     os.environ['DB_CACHE'] = str(cache_folder())
     prune_stale(pathlib.Path(os.environ['DB_CACHE']))

@@ -71,8 +71,8 @@ def test_b8_scheduled_task_runs_template_batches(config):
         recording_mode='posted')
     Cron = Model.get('ir.cron')
     cron, = Cron.find([
-            ('method', '=', 'account.invoice.batch|run_scheduled')],
-        )
+            ('method', '=', 'account.invoice.batch|run_scheduled'),
+            ('active', '=', False)])
     assert not cron.active
     company = world.company()
     with Transaction().start(DB_NAME, config.user,
