@@ -529,6 +529,14 @@ ROUNDING_ROWS = [
                 ('VAT20', 4458, '-30.12', '-6.02')],
             'line': [('VAT20', 4457, '100.12', '20.02'),
                 ('VAT20', 4458, '-30.12', '-6.02')]}),
+    # The account follows the sign of the unrounded base (Tryton's
+    # _compute_tax_line), even when the base rounds to -0.00.
+    ('tiny_credit_keeps_the_credit_account',
+        [('-0.01', '0.0001', [VAT20]), ('1', '10', [VAT20])], '10.00',
+        {'document': [('VAT20', 4457, '10.00', '2.00'),
+                ('VAT20', 4458, '0.00', '0.00')],
+            'line': [('VAT20', 4457, '10.00', '2.00'),
+                ('VAT20', 4458, '0.00', '0.00')]}),
     ('zero_quantity_keeps_a_zero_tax_line', [('0', '10', [VAT20])], '0.00',
         {'document': [('VAT20', 4457, '0.00', '0.00')]}),
     # 3 x 0.125 = 0.375 -> 0.38; the fixed amount ignores the price.
