@@ -119,8 +119,10 @@ def _add(target, key, taxline):
 
 
 def _tax_line(tax, base, amount, rounding):
-    base = round_amount(base, rounding) if rounding else base
+    # As Tryton's _compute_tax_line: the account follows the sign of the
+    # unrounded base (-0.000001 is a credit even if it rounds to -0.00).
     account = tax.invoice_account if base >= 0 else tax.credit_note_account
+    base = round_amount(base, rounding) if rounding else base
     return TaxAmount(tax.id, account, base, amount)
 
 
