@@ -79,10 +79,10 @@ def core_tax_lines(taxes):
 
 # --- Strategies ------------------------------------------------------------
 
-def signed(magnitudes, negative=0.15):
-    "A magnitude, negative with the given probability (credit lines)."
-    return st.tuples(magnitudes, st.floats(0, 1)).map(
-        lambda v: -v[0] if v[1] < negative else v[0])
+def signed(magnitudes):
+    "A magnitude, negative one time in seven (credit lines)."
+    return st.tuples(magnitudes, st.integers(0, 6)).map(
+        lambda v: -v[0] if v[1] == 6 else v[0])
 
 
 QUANTITIES = signed(st.one_of(
