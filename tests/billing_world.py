@@ -138,3 +138,40 @@ def revenue_journal():
 
 def company():
     return get_company()
+
+
+def standard_world(config):
+    """Six customers with one monthly contract each, from 1 January 2026.
+
+    Used as an ``activate_modules`` set-up function: Tryton caches the
+    database once it ran, so each test starts from it in a second.
+    """
+    fiscal_years(2026)
+    monthly = recurrence("Monthly", 'monthly')
+    tax = vat('.20', "VAT 20%")
+    maintenance = service("Maintenance", '100', tax, recurrence=monthly)
+    term = payment_term("30 days")
+    for i in range(1, 7):
+        party = customer(f"Customer {i}", code=f'C{i:03d}', payment_term=term)
+        contract(party, dt.date(2026, 1, 1), monthly,
+            [(maintenance, 1, f'{100 + 10 * i}.00')], payment_term=term)
+
+
+def standard():
+    "Activate the module with ``standard_world`` (cached)."
+    return activate_modules(MODULES, create_company, create_chart,
+        standard_world)
+
+
+def new_batch(name='Batch', reference=dt.date(2026, 2, 1), **values):
+    Batch = Model.get('account.invoice.batch')
+    batch = Batch(name=name, reference_date=reference,
+        journal=revenue_journal(), **values)
+    batch.save()
+    return batch
+
+
+def skip_warning(config, warning):
+    "Answer 'yes' to a Tryton warning the way the client does."
+    Warning = Model.get('res.user.warning')
+    Warning(user=config.user, name=warning.name).save()

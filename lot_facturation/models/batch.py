@@ -205,9 +205,8 @@ class Batch(Workflow, ModelSQL, ModelView):
                 'cancel': {
                     'invisible': ~Eval('state').in_(
                         ['draft', 'previewed', 'done', 'failed']),
-                    'readonly': Bool(Eval('posted_invoice_count', 0)),
                     'icon': 'tryton-cancel',
-                    'depends': ['state', 'posted_invoice_count'],
+                    'depends': ['state'],
                     },
                 'draft': {
                     'invisible': ~Eval('state').in_(['previewed', 'cancelled']),

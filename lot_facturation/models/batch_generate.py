@@ -22,7 +22,8 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..exceptions import BatchError
-from .chunks import in_new_transaction, run_inline
+from .batch_post import summary
+from .chunks import ChunkRunner, run_inline
 from .proposal import load_taxes
 
 logger = logging.getLogger(__name__)
@@ -47,12 +48,13 @@ class Batch(metaclass=PoolMeta):
         With ``commit`` each chunk is its own transaction; without, all runs
         in the current transaction (used by unit tests).
         """
-        runner = in_new_transaction if commit else run_inline
         for batch in batches:
-            cls._run_generation(batch.id, runner, commit, on_progress)
+            runner = ChunkRunner() if commit else run_inline
+            with Transaction().set_context(language=user_language()):
+                cls._run_generation(batch.id, runner, on_progress)
 
     @classmethod
-    def _run_generation(cls, batch_id, runner, commit, on_progress):
+    def _run_generation(cls, batch_id, runner, on_progress):
         pending = runner(cls._pending_proposals, batch_id)
         errors = []
         done = 0
@@ -61,7 +63,7 @@ class Batch(metaclass=PoolMeta):
             try:
                 runner(cls._generate_chunk, batch_id, chunk)
             except Exception as error:
-                if not commit:
+                if not runner.commits:
                     raise
                 logger.exception('batch %s: chunk failed', batch_id)
                 errors.append(str(error))
@@ -69,9 +71,11 @@ class Batch(metaclass=PoolMeta):
             done += len(chunk)
             if on_progress:
                 on_progress(done, len(pending))
+        notices = []
         if not errors and runner(cls._recording_mode, batch_id) == 'posted':
-            errors.extend(cls.post_drafts(batch_id, runner=runner))
-        runner(cls._finish_generation, batch_id, errors)
+            post_errors, notices = cls.post_drafts(batch_id, runner=runner)
+            errors.extend(post_errors)
+        runner(cls._finish_generation, batch_id, errors, notices)
 
     @classmethod
     def _pending_proposals(cls, batch_id):
@@ -132,7 +136,7 @@ class Batch(metaclass=PoolMeta):
         batch.save()
 
     @classmethod
-    def _finish_generation(cls, batch_id, errors):
+    def _finish_generation(cls, batch_id, errors, notices=()):
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
         batch = cls(batch_id)
@@ -150,7 +154,7 @@ class Batch(metaclass=PoolMeta):
                         for p in skipped[:10])))
         batch.update_progress()
         batch.state = 'failed' if messages else 'done'
-        batch.message = '\n'.join(messages) or None
+        batch.message = '\n'.join(messages + list(notices)) or None
         batch.save()
         batch.notify_generation()
 
@@ -164,7 +168,8 @@ class Batch(metaclass=PoolMeta):
             else 'lot_facturation.msg_batch_generation_failed',
             batch=self.rec_name)
         self.__class__.notify_user([self], 'tryton-info', label,
-            description=self.message, user=user.id)
+            description=summary((self.message or '').splitlines()),
+            user=user.id)
         self.mail_user(user, label, self.message or label)
 
     def mail_user(self, user, subject, body):
@@ -242,18 +247,20 @@ class Proposal(metaclass=PoolMeta):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         InvoiceLine = pool.get('account.invoice.line')
+        InvoiceTax = pool.get('account.invoice.tax')
         Item = pool.get('account.invoice.batch.item')
         if not proposals:
             return []
         taxes = load_taxes(pool.get('account.tax').browse(list({t
                         for p in proposals for i in p.items
                         for t in i.tax_id_list})))
-        built = [p.build_invoice(p.core_proposal(taxes)) for p in proposals]
+        priced = [p.core_proposal(taxes) for p in proposals]
+        built = [p.build_invoice(q) for p, q in zip(proposals, priced)]
         invoices = [invoice for invoice, _ in built]
         Invoice.save(invoices)
         links = [(line, items) for _, lines in built for line, items in lines]
         InvoiceLine.save([line for line, _ in links])
-        Invoice.update_taxes(invoices)
+        InvoiceTax.create(tax_values(invoices, priced))
         Item.link_sources(links)
         cls.write(*[arg for p, invoice in zip(proposals, invoices)
                 for arg in ([p], {'invoice': invoice.id,
@@ -313,6 +320,34 @@ class Proposal(metaclass=PoolMeta):
                     subscription.compute_next_invoice_date())
         Subscription.save([s for s in subscriptions
                 if s._values and 'next_invoice_date' in s._values])
+
+
+def user_language():
+    "Queued tasks lose the language: messages follow the user's again."
+    pool = Pool()
+    User = pool.get('res.user')
+    user = User(Transaction().user)
+    return (user.language.code if user.language
+        else Transaction().language)
+
+
+def tax_values(invoices, priced):
+    """Invoice taxes as ``update_taxes`` would create them, from the core.
+
+    The pure core mirrors Tryton's computation (asserted by the property
+    tests), so the invoices get the taxes Tryton would compute without the
+    record-by-record cost; posting checks them again.
+    """
+    Tax = Pool().get('account.tax')
+    taxes = {t.id: t for t in Tax.browse(list({
+                    t.tax for q in priced for t in q.taxes}))}
+    return [{
+            'invoice': invoice.id, 'manual': False,
+            'description': taxes[t.tax].description,
+            'legal_notice': taxes[t.tax].legal_notice,
+            'tax': t.tax, 'account': t.account,
+            'base': t.base, 'amount': t.amount,
+            } for invoice, q in zip(invoices, priced) for t in q.taxes]
 
 
 class Item(metaclass=PoolMeta):
