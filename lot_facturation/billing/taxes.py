@@ -10,7 +10,7 @@ real Tryton invoices by the property test in tests/test_billing_hypothesis.py.
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import cycle, groupby
+from itertools import groupby
 
 from .money import ZERO, round_amount, to_decimal
 
@@ -81,22 +81,32 @@ def compute_line_taxes(taxes, unit_price, quantity, date):
 
 
 def _round_taxes(taxes, rounding):
+    """Round tax amounts and give the lost cents back, as Tryton does.
+
+    Returns the remainder that no tax line could take back (all amounts
+    rounded to zero): Tryton 8.0's ``TaxableMixin._round_taxes`` cycles
+    forever on it; the preview stops and leaves it out.
+    """
     if not rounding:
-        return
+        return ZERO
     remainder = ZERO
     for taxline in taxes.values():
         rounded = round_amount(taxline.amount, rounding)
         remainder += rounded - taxline.amount
         taxline.amount = rounded
     remainder = round_amount(remainder, rounding)
-    if abs(remainder) >= rounding:
-        offset = rounding.copy_sign(remainder)
-        for taxline in cycle(taxes.values()):
+    offset = rounding.copy_sign(remainder)
+    # Tryton cycles over the tax lines, skipping the zero ones, until the
+    # remainder is below the rounding.
+    while (abs(remainder) >= rounding
+            and any(t.amount for t in taxes.values())):
+        for taxline in taxes.values():
             if taxline.amount:
                 taxline.amount -= offset
                 remainder -= offset
                 if abs(remainder) < rounding:
                     break
+    return remainder if abs(remainder) >= rounding else ZERO
 
 
 def _add(target, key, taxline):
@@ -109,8 +119,10 @@ def _add(target, key, taxline):
 
 
 def _tax_line(tax, base, amount, rounding):
-    base = round_amount(base, rounding) if rounding else base
+    # As Tryton's _compute_tax_line: the account follows the sign of the
+    # unrounded base (-0.000001 is a credit even if it rounds to -0.00).
     account = tax.invoice_account if base >= 0 else tax.credit_note_account
+    base = round_amount(base, rounding) if rounding else base
     return TaxAmount(tax.id, account, base, amount)
 
 
@@ -122,7 +134,9 @@ def compute_invoice_taxes(lines, date, rounding, tax_rounding='document'):
     groups = {}
     for line in lines:
         base = (line.unit_price or ZERO) * to_decimal(line.quantity)
-        key = (tuple(t.id for t in line.taxes), base >= 0)
+        # Tryton reads a line's taxes in account.tax order: a tax set, not
+        # the order they were given in.
+        key = (tuple(sorted(t.id for t in line.taxes)), base >= 0)
         groups.setdefault(key, []).append(line)
     all_taxes = {}
     for group_lines in groups.values():
