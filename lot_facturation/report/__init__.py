@@ -1,0 +1,1 @@
+"Report classes and templates of lot_facturation."
