@@ -25,3 +25,15 @@ if 'DB_CACHE' not in os.environ:
         os.environ.get('LOT_FACTURATION_CACHE',
             MODULE.parent / '.cache' / 'db'))
     os.environ['DB_CACHE'] = str(cache_root / _module_digest())
+
+
+# --- A real SMTP server (aiosmtpd) for the send tests (SPEC S3) ---
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def smtp_server():
+    "An SMTP server on 127.0.0.1 that trytond's [email] uri points to"
+    from smtp_sink import SMTPSink
+    with SMTPSink() as sink:
+        yield sink

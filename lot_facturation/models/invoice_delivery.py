@@ -37,8 +37,9 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import get_smtp_server, send_message
-from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
+from trytond.model.fields import SQL_OPERATORS
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, TransactionError
 from trytond.url import host
 
 from ..billing import send_rules as rules
@@ -81,7 +82,7 @@ class Outcome:
     status: str  # exchange status: sent, pending or error
     message: str = ''
     recipients: str = ''
-    pdf: bytes = None
+    pdf: bytes = field(default=None, repr=False)
     filename: str = ''
     email: object = field(default=None, repr=False)
 
@@ -91,18 +92,23 @@ class Outcome:
 
 
 def _retrying(func, *args):
-    "Run func in a new committed transaction, retried on lock conflicts"
+    """Run func in a new committed transaction, retried like the server
+    does: with the locks it asks for, and on lock conflicts"""
     transaction = Transaction()
     retry = config.getint('database', 'retry')
-    for count in range(retry + 1):
+    extras, count = {}, 0
+    while True:
         try:
-            with transaction.new_transaction() as new:
-                with new.set_context(_skip_warnings=True):
-                    return func(*args)
+            with transaction.new_transaction(**extras) as new, \
+                    new.set_context(_skip_warnings=True):
+                return func(*args)
+        except TransactionError as exception:
+            exception.fix(extras)
         except backend.DatabaseOperationalError:
             if count >= retry:
                 raise
-            time.sleep(0.02 * (count + 1))
+            count += 1
+            time.sleep(0.02 * count)
 
 
 class Invoice(metaclass=PoolMeta):
@@ -140,7 +146,7 @@ class Invoice(metaclass=PoolMeta):
                     table.write_uid],
                 ['sending', token, datetime.datetime.now(),
                     transaction.user],
-                where=reduce_ids(table.id, ids)
+                where=SQL_OPERATORS['in'](table.id, ids)
                 & (table.send_state == 'ready')
                 & (table.type == 'out')
                 & table.state.in_(sorted(SENDABLE_STATES))))
