@@ -1,6 +1,10 @@
 """Customer invoices for the send tests, built like Tryton's own tests
 (company, chart with a 20 % VAT, fiscal year with invoice sequences)."""
 import datetime
+import os
+import shutil
+import sqlite3
+import tempfile
 import types
 from contextlib import contextmanager
 from decimal import Decimal
@@ -10,6 +14,8 @@ from trytond.modules.account_invoice.tests.test_module import (
     set_invoice_sequences)
 from trytond.modules.company.tests import set_company
 from trytond.modules.currency.tests import add_currency_rate, create_currency
+import trytond.config as config
+from trytond import backend
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction, TransactionError
@@ -58,6 +64,8 @@ def setup_company(today=None):
     Journal = pool.get('account.journal')
     today = today or datetime.date.today()
     currency = create_currency('EUR')
+    currency.symbol = '€'
+    currency.save()
     add_currency_rate(currency, 1)
     company = Company(party=_company_party(), currency=currency)
     company.save()
@@ -165,15 +173,45 @@ def committed_database():
         drop_db()
 
 
-def run(func, *args, user=1, context=None):
+def run(func, *args, user=1, context=None, database=None):
     """Run func in its own committed transaction, as the server runs a
     call: retried with the locks it asks for"""
     extras = {}
     context = dict(context or {}, _skip_warnings=True)
     while True:
         try:
-            with Transaction().start(
-                    DB_NAME, user, context=context, **extras):
+            with Transaction().start(database or DB_NAME, user,
+                    context=context, **extras):
                 return func(*args)
         except TransactionError as exception:
             exception.fix(extras)
+
+
+@contextmanager
+def shared_database():
+    """The name of a database that two connections can use at once.
+
+    PostgreSQL: the test database.  SQLite: the in-memory test database
+    is one connection per thread, so it is copied to a file first."""
+    if backend.name != 'sqlite' or DB_NAME != ':memory:':
+        yield DB_NAME
+        return
+    folder = tempfile.mkdtemp(prefix='lot_facturation_')
+    saved_path = config.get('database', 'path')
+    name = 'send_shared'
+    source = backend.Database(DB_NAME).connect()
+    connection = source.get_connection()
+    try:
+        with sqlite3.connect(os.path.join(folder, name + '.sqlite')) as copy:
+            connection.backup(copy)
+        copy.close()
+    finally:
+        source.put_connection(connection)
+    config.set('database', 'path', folder)
+    try:
+        Pool(name).init()
+        yield name
+    finally:
+        Pool.stop(name)
+        config.set('database', 'path', saved_path)
+        shutil.rmtree(folder, ignore_errors=True)

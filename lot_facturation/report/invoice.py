@@ -6,8 +6,11 @@ Registered as its own report on ``account.invoice`` beside Tryton's stock
 ODT invoice.  ``render_pdfs`` is the bulk path of the send processing: one
 template, one stylesheet and one font set for all the invoices.
 """
+import io
 import pathlib
 from collections import defaultdict
+
+import pypdf
 
 from trytond.pool import Pool
 from trytond.report import Report
@@ -33,8 +36,12 @@ class InvoiceReport(Report):
 
     @classmethod
     def execute(cls, ids, data):
+        """One PDF for many invoices (to print them), unless data asks
+        for a ZIP of one PDF per invoice (``zip``)"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
+        if len(ids) > 1 and not data.get('zip'):
+            return cls._execute_combined(ids, data)
         # Render in the customer's language
         invoices = Invoice.browse(ids[:1])
         language = invoice_language(invoices[0]) if invoices else None
@@ -57,6 +64,25 @@ class InvoiceReport(Report):
                 ('report_name', '=', cls.__name__),
                 ], limit=1)
         return action
+
+    @classmethod
+    def _execute_combined(cls, ids, data):
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        Invoice = pool.get('account.invoice')
+        if data.get('action_id') is not None:
+            action = ActionReport(data['action_id'])
+        else:
+            action = cls._action_report()
+        cls.check_access(action, action.model, ids)
+        pdfs = cls.render_pdfs(Invoice.browse(ids))
+        writer = pypdf.PdfWriter()
+        for id_ in ids:
+            writer.append(io.BytesIO(pdfs[id_]))
+        content = io.BytesIO()
+        writer.write(content)
+        return ('pdf', content.getvalue(), bool(action.direct_print),
+            '%s-%s' % (action.name, len(ids)))
 
     @classmethod
     def render_pdfs(cls, invoices):
