@@ -1,1 +1,1 @@
-"Report classes and templates of lot_facturation."
+"Printed documents: templates and their Report classes."

@@ -1,0 +1,384 @@
+# This file is part of lot_facturation.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""The preview of a batch: one proposal per invoice to create (B4).
+
+Proposals and their items are stored so that the accountant can exclude an
+invoice or a single item and include it again; generation then builds the
+invoices from exactly these rows with the same pure functions, so the
+preview's totals are what generation creates.
+"""
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from sql.aggregate import Count, Sum
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.modules.product import price_digits
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from ..billing import items as core, proposals as pricing
+from ..billing.taxes import Tax as CoreTax
+
+STATUS = [
+    ('ready', "Ready"),
+    ('warning', "Warning"),
+    ('blocked', "Blocked"),
+    ]
+OUTCOMES = [
+    ('pending', "To Generate"),
+    ('invoiced', "Invoiced"),
+    ('locked', "Locked by another user"),
+    ('changed', "Changed since the preview"),
+    ]
+EDITABLE = Eval('batch_state') == 'previewed'
+
+
+class Proposal(ModelSQL, ModelView):
+    __name__ = 'account.invoice.batch.proposal'
+
+    batch = fields.Many2One(
+        'account.invoice.batch', "Batch", required=True, readonly=True,
+        ondelete='CASCADE')
+    batch_state = fields.Function(
+        fields.Selection('get_batch_states', "Batch State"),
+        'on_change_with_batch_state')
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company')
+    party = fields.Many2One(
+        'party.party', "Customer", readonly=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
+    invoice_address = fields.Many2One(
+        'party.address', "Invoice Address", readonly=True)
+    currency = fields.Many2One('currency.currency', "Currency", readonly=True)
+    payment_term = fields.Many2One(
+        'account.invoice.payment_term', "Payment Term", readonly=True)
+    account = fields.Many2One('account.account', "Account", readonly=True)
+    journal = fields.Many2One('account.journal', "Journal", readonly=True)
+    sepa_mandate = fields.Many2One(
+        'account.payment.sepa.mandate', "SEPA Mandate", readonly=True)
+    invoice_date = fields.Date("Invoice Date", readonly=True)
+    items = fields.One2Many(
+        'account.invoice.batch.item', 'proposal', "Items",
+        states={'readonly': ~EDITABLE})
+    subscriptions = fields.Function(fields.Many2Many(
+            'sale.subscription', None, None, "Contracts"), 'get_sources')
+    schedules = fields.Function(fields.Many2Many(
+            'sale.subscription.schedule', None, None, "Schedules"),
+        'get_sources')
+    item_count = fields.Integer("Items", readonly=True)
+    hours = fields.Numeric("Hours", digits=(16, 2), readonly=True)
+    untaxed_amount = Monetary(
+        "Untaxed", currency='currency', digits='currency', readonly=True)
+    tax_amount = Monetary(
+        "Tax", currency='currency', digits='currency', readonly=True)
+    total_amount = Monetary(
+        "Total", currency='currency', digits='currency', readonly=True)
+    status = fields.Selection(STATUS, "Status", readonly=True)
+    message = fields.Text("Message", readonly=True)
+    selected = fields.Boolean(
+        "Selected", states={'readonly': ~EDITABLE | (Eval('status') == 'blocked')},
+        help="Uncheck to leave this invoice out of the batch.")
+    invoice = fields.Many2One(
+        'account.invoice', "Invoice", readonly=True, ondelete='SET NULL')
+    outcome = fields.Selection(OUTCOMES, "Outcome", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('batch')
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.batch, Index.Range()), (t.outcome, Index.Equality(
+                            cardinality='low'))),
+                Index(t, (t.invoice, Index.Range())),
+                })
+        cls._order = [('id', 'ASC')]
+
+    @classmethod
+    def default_selected(cls):
+        return True
+
+    @classmethod
+    def default_outcome(cls):
+        return 'pending'
+
+    @classmethod
+    def get_batch_states(cls):
+        Batch = Pool().get('account.invoice.batch')
+        return Batch.fields_get(['state'])['state']['selection']
+
+    @fields.depends('batch', '_parent_batch.company')
+    def on_change_with_company(self, name=None):
+        return self.batch.company if self.batch else None
+
+    @fields.depends('batch', '_parent_batch.state')
+    def on_change_with_batch_state(self, name=None):
+        return self.batch.state if self.batch else None
+
+    @classmethod
+    def get_sources(cls, proposals, names):
+        pool = Pool()
+        Item = pool.get('account.invoice.batch.item')
+        column = {'subscriptions': 'subscription', 'schedules': 'schedule'}
+        result = {n: defaultdict(set) for n in names}
+        for row in Item.search_read(
+                [('proposal', 'in', [p.id for p in proposals])],
+                fields_names=['proposal'] + [column[n] for n in names]):
+            for name in names:
+                if row[column[name]]:
+                    result[name][row['proposal']].add(row[column[name]])
+        return {n: {p.id: sorted(result[n][p.id]) for p in proposals}
+            for n in names}
+
+    def get_rec_name(self, name):
+        return f'{self.party.rec_name} ({self.total_amount})'
+
+    @classmethod
+    def batch_totals(cls, batches, names):
+        "Totals of the selected, not blocked, proposals of each batch."
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        zero = {
+            'invoice_count': 0, 'item_count': 0, 'hours': None,
+            'untaxed_amount': Decimal(0), 'tax_amount': Decimal(0),
+            'total_amount': Decimal(0),
+            }
+        result = {n: {b.id: zero[n] for b in batches} for n in names}
+        columns = [Count(table.id), Sum(table.item_count), Sum(table.hours),
+            Sum(table.untaxed_amount), Sum(table.tax_amount),
+            Sum(table.total_amount)]
+        for sub_ids in grouped_slice([b.id for b in batches], 1000):
+            cursor.execute(*table.select(table.batch, *columns,
+                    where=fields.SQL_OPERATORS['in'](table.batch, sub_ids)
+                    & (table.selected == True)  # noqa: E712
+                    & (table.status != 'blocked'),
+                    group_by=[table.batch]))
+            for batch_id, *values in cursor:
+                row = dict(zip(['invoice_count', 'item_count', 'hours',
+                            'untaxed_amount', 'tax_amount', 'total_amount'],
+                        values))
+                for name in names:
+                    value = row[name]
+                    if name in {'untaxed_amount', 'tax_amount',
+                            'total_amount', 'hours'} and value is not None:
+                        value = Decimal(str(value))
+                    result[name][batch_id] = value if value is not None else (
+                        zero[name])
+        return result
+
+    def core_header(self):
+        return core.Header(
+            company=self.batch.company.id, party=self.party.id,
+            invoice_address=(
+                self.invoice_address.id if self.invoice_address else None),
+            currency=self.currency.id,
+            payment_term=self.payment_term.id if self.payment_term else None,
+            account=self.account.id if self.account else None,
+            journal=self.journal.id if self.journal else None,
+            sepa_mandate=self.sepa_mandate.id if self.sepa_mandate else None,
+            invoice_date=self.invoice_date)
+
+    @classmethod
+    def price(cls, proposals):
+        "Re-price proposals from their selected items (after an exclusion)."
+        pool = Pool()
+        Item = pool.get('account.invoice.batch.item')
+        taxes = Item.core_taxes(proposals)
+        to_write = []
+        for proposal in proposals:
+            priced = proposal.core_proposal(taxes)
+            to_write.extend(([proposal], proposal.values_from(priced)))
+        if to_write:
+            cls.write(*to_write)
+
+    def core_proposal(self, taxes, selected_only=True):
+        "The pure proposal priced from the stored items."
+        batch = self.batch
+        header = self.core_header()
+        items = [i.core_item(header, taxes) for i in self.items
+            if i.selected or not selected_only]
+        proposal = pricing.Proposal(header=header, items=items)
+        return pricing.price(proposal, batch.line_grouping,
+            batch.description_mode, self.describer(),
+            self.currency.rounding, self._tax_rounding())
+
+    def _tax_rounding(self):
+        Configuration = Pool().get('account.configuration')
+        return Configuration(1).get_multivalue(
+            'tax_rounding', company=self.batch.company.id)
+
+    def describer(self):
+        "Describe merged periods in the customer's language."
+        Schedule = Pool().get('sale.subscription.schedule')
+        code = self.party.lang.code if self.party.lang else None
+        return lambda party, label, start, end: Schedule.describe(
+            code, label, start, end)
+
+    @classmethod
+    def values_from(cls, priced, extra_problems=()):
+        problems = list(priced.problems) + list(extra_problems)
+        return {
+            'item_count': len(priced.items),
+            'hours': priced.hours,
+            'untaxed_amount': priced.untaxed_amount,
+            'tax_amount': priced.tax_amount,
+            'total_amount': priced.total_amount,
+            'status': pricing.status_of(problems),
+            'message': cls.explain(problems),
+            }
+
+    @staticmethod
+    def explain(problems):
+        "Translated reasons, one per line."
+        return '\n'.join(
+            gettext(f'lot_facturation.msg_problem_{p.code}', **p.as_dict())
+            for p in problems) or None
+
+
+class Item(ModelSQL, ModelView):
+    __name__ = 'account.invoice.batch.item'
+
+    proposal = fields.Many2One(
+        'account.invoice.batch.proposal', "Invoice to Create", required=True,
+        readonly=True, ondelete='CASCADE')
+    kind = fields.Selection([
+            ('schedule', "Schedule"),
+            ('consumption', "Time Entry"),
+            ('charge', "Pending Charge"),
+            ('interest', "Interest"),
+            ], "Kind", readonly=True)
+    selected = fields.Boolean("Selected",
+        states={'readonly': Eval('_parent_proposal', {}).get(
+                'batch_state') != 'previewed'},
+        help="Uncheck to leave this item out of the invoice.")
+    subscription = fields.Many2One(
+        'sale.subscription', "Contract", readonly=True)
+    schedule = fields.Many2One(
+        'sale.subscription.schedule', "Schedule", readonly=True)
+    subscription_line = fields.Many2One(
+        'sale.subscription.line', "Contract Line", readonly=True)
+    consumption = fields.Many2One(
+        'sale.subscription.line.consumption', "Time Entry", readonly=True)
+    charge = fields.Many2One(
+        'account.invoice.pending_charge', "Charge", readonly=True)
+    consumption_count = fields.Integer("Consumptions", readonly=True)
+    product = fields.Many2One('product.product', "Product", readonly=True)
+    unit = fields.Many2One('product.uom', "Unit", readonly=True)
+    quantity = fields.Float("Quantity", digits='unit', readonly=True)
+    unit_price = fields.Numeric(
+        "Unit Price", digits=price_digits, readonly=True)
+    tax_ids = fields.Char("Tax Ids", readonly=True)
+    account = fields.Many2One('account.account', "Account", readonly=True)
+    label = fields.Char("Label", readonly=True)
+    description = fields.Char("Description", readonly=True)
+    period_start = fields.Date("Period Start", readonly=True)
+    period_end = fields.Date("Period End", readonly=True)
+    hours = fields.Numeric("Hours", digits=(16, 2), readonly=True)
+    amount = fields.Numeric("Amount", digits=(16, 2), readonly=True)
+    problems = fields.Text("Problems", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('proposal')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.proposal, Index.Range())))
+        cls._order = [('id', 'ASC')]
+
+    @classmethod
+    def default_selected(cls):
+        return True
+
+    def get_rec_name(self, name):
+        return self.description or self.label
+
+    @classmethod
+    def on_write(cls, items, values):
+        callbacks = super().on_write(items, values)
+        if 'selected' in values:
+            proposal_ids = {i.proposal.id for i in items}
+            callbacks.append(lambda: Pool().get(
+                    'account.invoice.batch.proposal').price(
+                    Pool().get('account.invoice.batch.proposal').browse(
+                        list(proposal_ids))))
+        return callbacks
+
+    @classmethod
+    def core_taxes(cls, proposals):
+        "Load, once, the taxes the items of ``proposals`` use."
+        pool = Pool()
+        Tax = pool.get('account.tax')
+        ids = set()
+        for proposal in proposals:
+            for item in proposal.items:
+                ids.update(item.tax_id_list)
+        return load_taxes(Tax.browse(list(ids)))
+
+    @property
+    def tax_id_list(self):
+        return [int(i) for i in (self.tax_ids or '').split(',') if i]
+
+    def core_item(self, header, taxes):
+        return core.Item(
+            ref=self.core_ref(), kind=self.kind, header=header,
+            quantity=Decimal(str(self.quantity or 0)),
+            unit_price=self.unit_price or Decimal(0),
+            taxes=tuple(taxes[i] for i in self.tax_id_list),
+            subscription=self.subscription.id if self.subscription else None,
+            schedule=self.schedule.id if self.schedule else None,
+            origin=(str(self.subscription_line) if self.subscription_line
+                else None),
+            product=self.product.id if self.product else None,
+            unit=self.unit.id if self.unit else None,
+            account=self.account.id if self.account else None,
+            label=self.label or '', description=self.description or '',
+            period_start=self.period_start, period_end=self.period_end,
+            hours=self.hours, problems=decode_problems(self.problems))
+
+    def core_ref(self):
+        if self.charge:
+            return ('charge', self.charge.id)
+        if self.consumption:
+            return ('consumption', self.consumption.id)
+        return ('schedule', self.schedule.id, self.subscription_line.id)
+
+
+def load_taxes(taxes):
+    "Tryton taxes as pure billing taxes, children included: {id: Tax}."
+    result = {}
+
+    def convert(tax):
+        if tax.id not in result:
+            result[tax.id] = CoreTax(
+                id=tax.id, type=tax.type, rate=tax.rate, amount=tax.amount,
+                sequence=tax.sequence,
+                update_unit_price=tax.update_unit_price,
+                start_date=tax.start_date, end_date=tax.end_date,
+                invoice_account=(
+                    tax.invoice_account.id if tax.invoice_account else None),
+                credit_note_account=(tax.credit_note_account.id
+                    if tax.credit_note_account else None),
+                children=tuple(convert(c) for c in tax.childs))
+        return result[tax.id]
+    for tax in taxes:
+        convert(tax)
+    return result
+
+
+def encode_problems(problems):
+    "Problems as JSON: [[code, severity, {param: value}], ...]."
+    if not problems:
+        return None
+    return json.dumps([[p.code, p.severity, p.as_dict()] for p in problems])
+
+
+def decode_problems(text):
+    return tuple(core.Problem(code, severity, tuple(sorted(params.items())))
+        for code, severity, params in json.loads(text or '[]'))
