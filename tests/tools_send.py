@@ -177,7 +177,7 @@ def run(func, *args, user=1, context=None, database=None):
     """Run func in its own committed transaction, as the server runs a
     call: retried with the locks it asks for"""
     extras = {}
-    context = dict(context or {}, _skip_warnings=True)
+    context = dict({'_skip_warnings': True}, **(context or {}))
     while True:
         try:
             with Transaction().start(database or DB_NAME, user,

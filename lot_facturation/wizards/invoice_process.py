@@ -46,6 +46,12 @@ class ProcessStart(ModelView):
 
     processing = fields.Selection(
         PROCESSINGS, "Processing", required=True, sort=False)
+    batch_from = fields.Many2One(
+        'account.invoice.batch', "From Batch",
+        help="The first batch number of the range.")
+    batch_to = fields.Many2One(
+        'account.invoice.batch', "To Batch",
+        help="The last batch number of the range.")
     date_from = fields.Date("From Date")
     date_to = fields.Date("To Date")
     printed_from = fields.Date("Printed From")
@@ -97,6 +103,10 @@ class ProcessStart(ModelView):
                 ]:
             if value:
                 domain.append((field, operator, getattr(value, 'id', value)))
+        if self.batch_from:
+            domain.append(('batch.number', '>=', self.batch_from.number))
+        if self.batch_to:
+            domain.append(('batch.number', '<=', self.batch_to.number))
         if self.printed_from:
             domain.append(('printed_date', '>=', datetime.datetime.combine(
                         self.printed_from, datetime.time())))
