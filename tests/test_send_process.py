@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from trytond.modules.company.tests import set_company
+from trytond.modules.lot_facturation.billing.send_rules import PROCESSINGS
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -25,17 +26,16 @@ def posted_invoices(customers, count=1, bill_of_exchange=None):
     return env.company.id, [i.id for i in invoices]
 
 
-def wizard(processing, ids=None, **values):
+def wizard(processing, ids=None, values=None):
     "Run the wizard: on the invoices ids, or from the menu (ids None)"
     pool = Pool()
     Process = pool.get('account.invoice.process', type='wizard')
     Start = pool.get('account.invoice.process.start')
     session_id, _, _ = Process.create()
     start = Start.default_get(list(Start._fields), with_rec_name=False)
-    start.update(processing=processing, send_states=list(
-            __import__('trytond.modules.lot_facturation.billing.send_rules',
-                fromlist=['x']).PROCESSINGS[processing].default_states))
-    start.update(values)
+    start.update(processing=processing,
+        send_states=list(PROCESSINGS[processing].default_states))
+    start.update(values or {})
     context = {}
     if ids is not None:
         context = {'active_model': 'account.invoice', 'active_ids': ids,
@@ -105,8 +105,8 @@ def test_s2_print_updates_print_date_preview_does_not():
         (_, data), = run(wizard, 'print', context=ctx)['actions']
         assert data['ids'] == ids[1:]
         # ... unless asked
-        (_, data), = run(wizard, 'preview', context=ctx,
-            without_print_date=False)['actions']
+        (_, data), = run(wizard, 'preview', None,
+            {'without_print_date': False}, context=ctx)['actions']
         assert sorted(data['ids']) == sorted(ids)
 
 
@@ -127,7 +127,7 @@ def test_s2_print_many_invoices_as_one_pdf():
 
 def test_s2_print_bills_only_bill_of_exchange():
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN], bill_of_exchange='lcr')
+        company, ids = run(posted_invoices, [MARTIN], 1, 'lcr')
         ctx = {'company': company}
         (_, data), = run(wizard, 'print_bills', context=ctx)['actions']
         assert data['ids'] == ids
@@ -138,7 +138,8 @@ def test_s2_print_bills_only_bill_of_exchange():
                 {'bill_of_exchange': None})
         run(without_bill)
         with pytest.raises(Exception, match='traite'):
-            run(wizard, 'print_bills', context=ctx)
+            run(wizard, 'print_bills', None, {'without_print_date': False},
+                context=ctx)
 
 
 def test_s2_send_asks_confirmation(smtp_server):
@@ -159,10 +160,13 @@ def test_s2_send_asks_confirmation(smtp_server):
 
 def test_s2_chorus_is_an_extension_point():
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN])
+        company, ids = run(posted_invoices, [(("Ministère",),
+                    {'channel': 'chorus'})])
+        run(_prepare, ids)
+        assert run(_send, ids, context={'company': company}) == ['pending']
         with pytest.raises(Exception, match='Chorus'):
-            run(wizard, 'chorus', context={'company': company},
-                send_states=['sent'], without_print_date=False)
+            run(wizard, 'chorus', None, {'without_print_date': False},
+                context={'company': company})
 
 
 # --- S4: the nightly job ---
@@ -206,7 +210,7 @@ def _run_cron():
 
 def test_s4_nightly_sends_ready_invoices_older_than_n_days(smtp_server):
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN, DURAND], count=2)
+        company, ids = run(posted_invoices, [MARTIN, DURAND], 2)
         old, recent, pending = ids[:2], ids[2:3], ids[3:]
         run(_prepare, old + recent)
         run(_age, old, 5)
@@ -226,8 +230,12 @@ def test_s4_nightly_month_end_only(smtp_server):
         run(_prepare, ids)
         run(_configure, 0, True, context={'company': company})
         ctx = {'company': company}
-        assert run(_nightly, datetime.date(2026, 3, 30), context=ctx) == []
-        assert run(_nightly, datetime.date(2026, 3, 31), context=ctx) == ids
+        today = datetime.date.today()
+        month_end = (today.replace(day=1) + datetime.timedelta(days=62)
+            ).replace(day=1) - datetime.timedelta(days=1)  # next month's
+        day_before = month_end - datetime.timedelta(days=1)
+        assert run(_nightly, day_before, context=ctx) == []
+        assert run(_nightly, month_end, context=ctx) == ids
         assert run(states, ids) == ['sent']
 
 

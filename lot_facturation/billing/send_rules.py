@@ -25,6 +25,9 @@ class Processing:
     selectable_states: tuple
     target: str = None  # send state after the processing, None: unchanged
     marks_printed: bool = False
+    # "Only without print date / dematerialisation" apply (seed 003's
+    # table ticks them for the printing types only)
+    print_filters: bool = False
 
     def __post_init__(self):
         assert set(self.default_states) <= set(self.selectable_states)
@@ -35,10 +38,13 @@ class Processing:
 # that make sense for the processing.
 PROCESSINGS = {
     'print': Processing(
-        (PENDING, READY, SENT), ALL_STATES, marks_printed=True),
-    'preview': Processing((PENDING, READY, SENT), ALL_STATES),
+        (PENDING, READY, SENT), ALL_STATES, marks_printed=True,
+        print_filters=True),
+    'preview': Processing(
+        (PENDING, READY, SENT), ALL_STATES, print_filters=True),
     'print_bills': Processing(
-        (PENDING, READY, SENT), ALL_STATES, marks_printed=True),
+        (PENDING, READY, SENT), ALL_STATES, marks_printed=True,
+        print_filters=True),
     'prepare': Processing((PENDING,), (PENDING,), target=READY),
     'hold': Processing((READY,), (READY,), target=PENDING),
     'keep_internal': Processing(
@@ -46,7 +52,8 @@ PROCESSINGS = {
     'requeue': Processing((INTERNAL,), (INTERNAL,), target=PENDING),
     'send': Processing((READY,), (READY,), target=SENT),
     'chorus': Processing((SENT,), (SENT,)),
-    'export_print': Processing((PENDING, READY, SENT), ALL_STATES),
+    'export_print': Processing(
+        (PENDING, READY, SENT), ALL_STATES, print_filters=True),
     }
 
 # Moves allowed by the buttons and processings: source states per target

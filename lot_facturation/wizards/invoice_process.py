@@ -41,6 +41,12 @@ CRITERIA_STATES = [
     ]
 
 
+_print_only = {
+    'invisible': ~Eval('processing').in_(
+        [k for k, p in rules.PROCESSINGS.items() if p.print_filters]),
+    }
+
+
 class ProcessStart(ModelView):
     __name__ = 'account.invoice.process.start'
 
@@ -61,9 +67,10 @@ class ProcessStart(ModelView):
     send_states = fields.MultiSelection(
         CRITERIA_STATES, "Send States", sort=False,
         help="Only the states the processing accepts are used.")
-    without_print_date = fields.Boolean("Only without Print Date")
+    without_print_date = fields.Boolean(
+        "Only without Print Date", states=_print_only)
     without_dematerialization = fields.Boolean(
-        "Only without Dematerialization")
+        "Only without Dematerialization", states=_print_only)
     count = fields.Integer("Invoices Selected", readonly=True)
 
     @classmethod
@@ -85,8 +92,10 @@ class ProcessStart(ModelView):
     @fields.depends('processing')
     def on_change_processing(self):
         if self.processing:
-            self.send_states = list(
-                rules.PROCESSINGS[self.processing].default_states)
+            processing = rules.PROCESSINGS[self.processing]
+            self.send_states = list(processing.default_states)
+            self.without_print_date = processing.print_filters
+            self.without_dematerialization = processing.print_filters
 
     def domain(self):
         "Search domain of the invoices the criteria select"
@@ -114,9 +123,10 @@ class ProcessStart(ModelView):
             domain.append(('printed_date', '<', datetime.datetime.combine(
                         self.printed_to + datetime.timedelta(days=1),
                         datetime.time())))
-        if self.without_print_date:
+        print_filters = rules.PROCESSINGS[self.processing].print_filters
+        if print_filters and self.without_print_date:
             domain.append(('printed_date', '=', None))
-        if self.without_dematerialization:
+        if print_filters and self.without_dematerialization:
             domain.append(('dematerialized', '=', False))
         return domain
 
