@@ -215,3 +215,11 @@ def shared_database():
         Pool.stop(name)
         config.set('database', 'path', saved_path)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_french_translations(config):
+    "activate_modules set-up (cached): French translations loaded"
+    from proteus import Model
+    Lang = Model.get('ir.lang', config=config)
+    fr, = Lang.find([('code', '=', 'fr')])
+    Lang.click([fr], 'load_translations')
