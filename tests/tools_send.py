@@ -223,3 +223,49 @@ def load_french_translations(config):
     Lang = Model.get('ir.lang', config=config)
     fr, = Lang.find([('code', '=', 'fr')])
     Lang.click([fr], 'load_translations')
+
+
+def create_french_firm(config=None):
+    """Proteus: the company (a French accounting firm), its chart, fiscal
+    year and a 20 % VAT; return (company, revenue account, tax)"""
+    from proteus import Model
+    from trytond.modules.account.tests.tools import (
+        create_chart, create_fiscalyear, create_tax, get_accounts)
+    from trytond.modules.account_invoice.tests.tools import (
+        set_fiscalyear_invoice_sequences)
+    from trytond.modules.company.tests.tools import create_company
+    Party = Model.get('party.party', config=config)
+    Lang = Model.get('ir.lang', config=config)
+    fr, = Lang.find([('code', '=', 'fr')])
+    firm = Party(name="Cabinet Dupont Expertise", lang=fr)
+    address = firm.addresses[0]
+    address.street, address.postal_code, address.city = (
+        "12 rue de la Paix", "75002", "Paris")
+    firm.identifiers.new(type='fr_siren', code=SIREN)
+    firm.save()
+    create_company(party=firm, currency='EUR')
+    fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear())
+    fiscalyear.click('create_period')
+    create_chart()
+    accounts = get_accounts()
+    tax = create_tax(Decimal('.20'))
+    tax.save()
+    Company = Model.get('company.company', config=config)
+    company, = Company.find([])
+    return company, accounts['revenue'], tax
+
+
+def posted_invoice(party, revenue, tax, amount, config=None):
+    "Proteus: a posted customer invoice of one line"
+    from proteus import Model
+    Invoice = Model.get('account.invoice', config=config)
+    Tax = Model.get('account.tax', config=config)
+    invoice = Invoice(type='out', party=party)
+    line = invoice.lines.new()
+    line.account = revenue
+    line.description = "Honoraires"
+    line.quantity = 1
+    line.unit_price = amount
+    line.taxes.append(Tax(tax.id))
+    invoice.click('post')
+    return invoice
