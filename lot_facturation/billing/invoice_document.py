@@ -70,5 +70,6 @@ class InvoiceDocument:
     recovery_indemnity: str = ''
     legal_notices: list = field(default_factory=list)
     footer_lines: list = field(default_factory=list)
+    footer_ids: str = ''
     comment: str = ''
 

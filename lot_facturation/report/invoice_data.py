@@ -197,6 +197,11 @@ def build_document(invoice, details):
         document.paid_amount = fmt.money(
             invoice.total_amount - (invoice.amount_to_pay or 0))
         document.amount_to_pay = fmt.money(invoice.amount_to_pay or 0)
+    document.footer_ids = '   '.join(filter(None, [
+                seller.siren and 'SIREN %s' % seller.siren,
+                seller.siret and 'SIRET %s' % seller.siret,
+                seller.vat and gettext(
+                    'lot_facturation.msg_send_pdf_vat', vat=seller.vat)]))
     _legal(fmt, invoice, document)
     return document
 
