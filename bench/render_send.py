@@ -15,7 +15,6 @@ process (one core):
 Usage: .venv/bin/python bench/render_send.py [N]   (default 500)
 """
 import json
-import os
 import pathlib
 import shutil
 import subprocess

@@ -188,3 +188,37 @@ def test_s1_sent_invoice_cannot_be_modified(smtp_server):
         run(send, ids[:1], context={'company': company})
         with pytest.raises(AccessError, match='envoyée au destinataire'):
             run(_write, ids[:1], {'description': "Trop tard"})
+
+
+def _pdf_with_period(ids):
+    "A pending charge of March invoiced by the first line: the PDF's text"
+    import datetime
+    from decimal import Decimal
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    Charge = pool.get('account.invoice.pending_charge')
+    Template = pool.get('product.template')
+    Uom = pool.get('product.uom')
+    ModelData = pool.get('ir.model.data')
+    Report = pool.get('lot_facturation.invoice', type='report')
+    unit = Uom(ModelData.get_id('product', 'uom_unit'))
+    template = Template(name="Tenue comptable", type='service',
+        default_uom=unit, products=[{}])
+    template.save()
+    invoice = Invoice(ids[0])
+    Charge(company=invoice.company, party=invoice.party, kind='charge',
+        date=invoice.invoice_date, product=template.products[0],
+        quantity=1, unit=unit, unit_price=Decimal('100'),
+        currency=invoice.currency,
+        period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31),
+        invoice_line=invoice.lines[0]).save()
+    return pdf_text(Report.render_pdfs([invoice])[invoice.id])
+
+
+def test_s3_pdf_shows_period_invoiced():
+    with committed_database() as run:
+        company, ids = run(ready_invoices, [MARTIN])
+        text = run(_pdf_with_period, ids, context={'company': company})
+        assert 'Période du 01.03.2026 au 31.03.2026' in text
+        assert 'PÉRIODE DE PRESTATION' in text.upper()

@@ -87,11 +87,55 @@ def _line(fmt, line, detail):
         amount=fmt.money(line.amount))
 
 
-def line_details(lines):
-    """Return the contract and period invoiced by each line id.
+def _periods(lines):
+    """Return {line id: (start, end)} of the periods the lines invoice,
+    from their schedules (consumptions) or pending charges, in bulk"""
+    pool = Pool()
+    ids = [l.id for l in lines]
+    periods = {}
 
-    Default: the contract of the subscription line the invoice line comes
-    from; ``InvoiceLine.send_period`` may add the period."""
+    def add(line_id, start, end):
+        old_start, old_end = periods.get(line_id, (start, end))
+        periods[line_id] = (
+            min(filter(None, [start, old_start]), default=None),
+            max(filter(None, [end, old_end]), default=None))
+    for model, getter in [
+            ('sale.subscription.line.consumption', _consumption_period),
+            ('account.invoice.pending_charge', _charge_period)]:
+        try:
+            Model = pool.get(model)
+        except KeyError:
+            continue
+        if 'invoice_line' not in Model._fields:
+            continue
+        for record in Model.search([('invoice_line', 'in', ids)]):
+            start, end = getter(record)
+            if start or end:
+                add(record.invoice_line.id, start, end)
+    return periods
+
+
+def _consumption_period(consumption):
+    schedule = getattr(consumption, 'schedule', None)
+    if schedule:
+        return schedule.period_start, schedule.period_end
+    return consumption.date, None
+
+
+def _charge_period(charge):
+    return charge.period_start, charge.period_end
+
+
+def _period_text(fmt, start, end):
+    if start and end:
+        return gettext('lot_facturation.msg_send_pdf_period',
+            start=fmt.date(start), end=fmt.date(end))
+    return ''
+
+
+def line_details(fmt, lines, periods):
+    """Return the contract and period invoiced by each line id, and the
+    whole period invoiced"""
     details = {}
     for line in lines:
         parts = []
@@ -102,11 +146,15 @@ def line_details(lines):
             parts.append(gettext(
                     'lot_facturation.msg_send_pdf_contract',
                     contract=subscription.number))
-        period = line.send_period()
-        if period:
-            parts.append(period)
-        details[line.id] = ' – '.join(parts)
-    return details
+        period = _period_text(fmt, *periods.get(line.id, (None, None)))
+        parts.append(period or line.send_period())
+        details[line.id] = ' – '.join(filter(None, parts))
+    mine = [periods[l.id] for l in lines if l.id in periods]
+    starts = [s for s, _ in mine if s]
+    ends = [e for _, e in mine if e]
+    whole = _period_text(fmt, min(starts, default=None),
+        max(ends, default=None))
+    return details, whole
 
 
 def _due_dates(fmt, invoice):
@@ -161,8 +209,9 @@ def _legal(fmt, invoice, document):
     document.legal_notices = notices
 
 
-def build_document(invoice, details):
+def build_document(invoice, periods):
     fmt = _Formatter(invoice)
+    details, service_period = line_details(fmt, invoice.lines, periods)
     company = invoice.company
     seller = _party_block(company.party,
         company.party.address_get(type='invoice'), contact=True)
@@ -186,6 +235,7 @@ def build_document(invoice, details):
         if invoice.payment_term else '',
         reference=invoice.reference or '',
         description=invoice.description or '',
+        service_period=service_period,
         payment_details=_payment_details(invoice),
         comment=invoice.comment or '',
         footer_lines=[l for l in (company.footer_used or '').splitlines()
@@ -208,7 +258,6 @@ def build_document(invoice, details):
 
 def build_documents(invoices):
     "The documents of the invoices, in the same order"
-    lines = [l for i in invoices for l in i.lines]
-    details = line_details(lines)
+    periods = _periods([l for i in invoices for l in i.lines])
     with Transaction().set_context(address_with_party=False):
-        return [build_document(i, details) for i in invoices]
+        return [build_document(i, periods) for i in invoices]
