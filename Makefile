@@ -1,19 +1,60 @@
 # Two commands matter: `make demo` and `make test` (see README.md).
+#
+#   make test                 whole suite on SQLite, then on PostgreSQL
+#   make test PYTEST_ARGS='-k batch -x'
+#   make test-sqlite          SQLite only (fastest feedback)
+#   make test-postgresql      PostgreSQL only (throwaway cluster)
+#   make demo                 French demo database + web client on :8000
+#   make update-po            refresh lot_facturation/locale/fr.po
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
 
-.PHONY: test test-sqlite venv
+# Debian packages: PostgreSQL for the second test run, HarfBuzz's subsetter
+# for WeasyPrint (PDF reports); python3-venv only where ensurepip is missing
+# (Debian's own python3); npm only where Node.js has none.
+NEED_VENV := $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
+NEED_NPM := $(shell command -v npm >/dev/null || echo npm)
+APT_TEST := postgresql libharfbuzz-subset0 $(NEED_VENV)
+APT_DEMO := libharfbuzz-subset0 $(NEED_VENV) $(NEED_NPM)
 
-venv: $(STAMP)
+.PHONY: test test-sqlite test-postgresql test-deps demo demo-deps \
+	update-po venv clean-cache
 
-$(STAMP): pyproject.toml
+# --- virtualenv -----------------------------------------------------------
+venv: $(VENV)/.installed-test
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[test]'
+
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[$*]'
 	touch $@
 
-test: test-sqlite
+# --- tests ----------------------------------------------------------------
+test-deps:
+	scripts/ensure-system-packages $(APT_TEST)
 
-test-sqlite: $(STAMP)
-	$(BIN)/pytest tests
+test: test-deps venv
+	scripts/run-tests all $(PYTEST_ARGS)
+
+test-sqlite: test-deps venv
+	scripts/run-tests sqlite $(PYTEST_ARGS)
+
+test-postgresql: test-deps venv
+	scripts/run-tests postgresql $(PYTEST_ARGS)
+
+# --- French translations --------------------------------------------------
+update-po: venv
+	$(BIN)/python scripts/update_po.py
+
+# --- demo -----------------------------------------------------------------
+demo-deps:
+	scripts/ensure-system-packages $(APT_DEMO)
+
+demo: demo-deps $(VENV)/.installed-demo
+	scripts/run-demo
+
+clean-cache:
+	rm -rf .cache

@@ -2,29 +2,31 @@
 
 Tryton caches the databases it creates for tests in ``DB_CACHE`` under a
 name made of the module names only, so a cache would survive a change of our
-models or XML.  We key the cache folder by a hash of the module's files.
+models or XML, or an upgrade of a Tryton module.  We key the cache folder by
+a hash of the module's files and of the installed ``trytond*`` versions.
+Both backends share the folder: Tryton names its SQLite dumps
+``<hash>-sqlite.dump`` and its PostgreSQL ones ``<hash>-postgresql.dump``
+(``pg_dump`` directory format).
+
+Scenarios with set-up functions start from the cached database of their
+modules alone (see ``layered_cache.py``).
 """
-import hashlib
 import os
 import pathlib
+import sys
 
-MODULE = pathlib.Path(__file__).resolve().parent.parent / 'lot_facturation'
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-
-def _module_digest():
-    digest = hashlib.sha1()
-    for path in sorted(MODULE.rglob('*')):
-        if path.is_file() and path.suffix in {'.py', '.xml', '.cfg', '.po'}:
-            digest.update(str(path.relative_to(MODULE)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
+from db_cache import cache_folder, prune_stale  # noqa: E402
 
 if 'DB_CACHE' not in os.environ:
-    cache_root = pathlib.Path(
-        os.environ.get('LOT_FACTURATION_CACHE',
-            MODULE.parent / '.cache' / 'db'))
-    os.environ['DB_CACHE'] = str(cache_root / _module_digest())
+    os.environ['DB_CACHE'] = str(cache_folder())
+    prune_stale(pathlib.Path(os.environ['DB_CACHE']))
+
+# Imported only now: trytond's test tools read DB_CACHE when imported.
+import layered_cache  # noqa: E402
+
+layered_cache.install()
 
 
 # --- A real SMTP server (aiosmtpd) for the send tests (SPEC S3) ---

@@ -30,4 +30,6 @@ def test_scenario(scenario):
         encoding='utf-8', checker=doctest_checker, optionflags=flags)
     result = suite.run(__import__('unittest').TestResult())
     failures = result.failures + result.errors
-    assert not failures, '\n'.join(text for _, text in failures)
+    if failures:
+        pytest.fail('\n'.join(text for _, text in failures), pytrace=False)
+    assert result.testsRun == 1

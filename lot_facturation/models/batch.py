@@ -124,8 +124,10 @@ class Batch(Workflow, ModelSQL, ModelView):
     taxable_only = fields.Boolean(
         "Taxable Contracts Only", states={'readonly': CRITERIA})
 
+    recording_mode_string = recording_mode.translated('recording_mode')
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     message = fields.Text("Message", readonly=True)
     progress = fields.Float(
         "Progress", digits=(3, 0), readonly=True,
@@ -203,9 +205,8 @@ class Batch(Workflow, ModelSQL, ModelView):
                 'cancel': {
                     'invisible': ~Eval('state').in_(
                         ['draft', 'previewed', 'done', 'failed']),
-                    'readonly': Bool(Eval('posted_invoice_count', 0)),
                     'icon': 'tryton-cancel',
-                    'depends': ['state', 'posted_invoice_count'],
+                    'depends': ['state'],
                     },
                 'draft': {
                     'invisible': ~Eval('state').in_(['previewed', 'cancelled']),

@@ -22,7 +22,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..exceptions import BatchError
-from .chunks import in_new_transaction, run_inline
+from .chunks import ChunkRunner, run_inline
 from .proposal import load_taxes
 
 logger = logging.getLogger(__name__)
@@ -47,12 +47,12 @@ class Batch(metaclass=PoolMeta):
         With ``commit`` each chunk is its own transaction; without, all runs
         in the current transaction (used by unit tests).
         """
-        runner = in_new_transaction if commit else run_inline
         for batch in batches:
-            cls._run_generation(batch.id, runner, commit, on_progress)
+            runner = ChunkRunner() if commit else run_inline
+            cls._run_generation(batch.id, runner, on_progress)
 
     @classmethod
-    def _run_generation(cls, batch_id, runner, commit, on_progress):
+    def _run_generation(cls, batch_id, runner, on_progress):
         pending = runner(cls._pending_proposals, batch_id)
         errors = []
         done = 0
@@ -61,7 +61,7 @@ class Batch(metaclass=PoolMeta):
             try:
                 runner(cls._generate_chunk, batch_id, chunk)
             except Exception as error:
-                if not commit:
+                if not runner.commits:
                     raise
                 logger.exception('batch %s: chunk failed', batch_id)
                 errors.append(str(error))
@@ -163,14 +163,14 @@ class Batch(metaclass=PoolMeta):
             'lot_facturation.msg_batch_generation_done' if self.state == 'done'
             else 'lot_facturation.msg_batch_generation_failed',
             batch=self.rec_name)
-        self.notify_user([self], 'tryton-info', label,
+        self.__class__.notify_user([self], 'tryton-info', label,
             description=self.message, user=user.id)
         self.mail_user(user, label, self.message or label)
 
     def mail_user(self, user, subject, body):
         "Best-effort e-mail to the user, after commit (informative only)."
         from email.message import EmailMessage
-        from trytond.config import config
+        from trytond import config
         from trytond.sendmail import send_message_transactional
         if not user.email:
             return
@@ -241,16 +241,21 @@ class Proposal(metaclass=PoolMeta):
         "Save the invoices of ``proposals`` in bulk and link their sources."
         pool = Pool()
         Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        InvoiceTax = pool.get('account.invoice.tax')
         Item = pool.get('account.invoice.batch.item')
         if not proposals:
             return []
         taxes = load_taxes(pool.get('account.tax').browse(list({t
                         for p in proposals for i in p.items
                         for t in i.tax_id_list})))
-        built = [p.build_invoice(p.core_proposal(taxes)) for p in proposals]
+        priced = [p.core_proposal(taxes) for p in proposals]
+        built = [p.build_invoice(q) for p, q in zip(proposals, priced)]
         invoices = [invoice for invoice, _ in built]
         Invoice.save(invoices)
         links = [(line, items) for _, lines in built for line, items in lines]
+        InvoiceLine.save([line for line, _ in links])
+        InvoiceTax.create(tax_values(invoices, priced))
         Item.link_sources(links)
         cls.write(*[arg for p, invoice in zip(proposals, invoices)
                 for arg in ([p], {'invoice': invoice.id,
@@ -285,7 +290,6 @@ class Proposal(metaclass=PoolMeta):
                 description=draft.description, account=first.account,
                 taxes=first.tax_id_list, origin=Item.line_origin(first))
             lines.append((line, stored))
-        invoice.lines = [line for line, _ in lines]
         return invoice, lines
 
     @classmethod
@@ -313,6 +317,25 @@ class Proposal(metaclass=PoolMeta):
                 if s._values and 'next_invoice_date' in s._values])
 
 
+def tax_values(invoices, priced):
+    """Invoice taxes as ``update_taxes`` would create them, from the core.
+
+    The pure core mirrors Tryton's computation (asserted by the property
+    tests), so the invoices get the taxes Tryton would compute without the
+    record-by-record cost; posting checks them again.
+    """
+    Tax = Pool().get('account.tax')
+    taxes = {t.id: t for t in Tax.browse(list({
+                    t.tax for q in priced for t in q.taxes}))}
+    return [{
+            'invoice': invoice.id, 'manual': False,
+            'description': taxes[t.tax].description,
+            'legal_notice': taxes[t.tax].legal_notice,
+            'tax': t.tax, 'account': t.account,
+            'base': t.base, 'amount': t.amount,
+            } for invoice, q in zip(invoices, priced) for t in q.taxes]
+
+
 class Item(metaclass=PoolMeta):
     __name__ = 'account.invoice.batch.item'
 
@@ -334,6 +357,7 @@ class Item(metaclass=PoolMeta):
         Schedule = pool.get('sale.subscription.schedule')
         schedules = set()
         for line, items in links:
+            assert line.id is not None and line.id >= 0, line
             for item in items:
                 if item.charge:
                     count = Charge.claim([item.charge.id], line.id)

@@ -104,6 +104,7 @@ class Batch(metaclass=PoolMeta):
         for row in rows:
             by_key[row['schedule'], row['line']].append(row)
         schedules = {s.id: s for s in schedules}
+        context.prefetch_lines(line for _, line in by_key)
         result = []
         for (schedule_id, line_id), consumptions in by_key.items():
             schedule = schedules[schedule_id]
@@ -126,6 +127,7 @@ class Batch(metaclass=PoolMeta):
             until=self.reference_date)
         schedules = {s.id: s for s in Schedule.browse(
                 list({r['schedule'] for r in rows if r['schedule']}))}
+        context.prefetch_lines(r['line'] for r in rows)
         result = []
         for row in rows:
             line = context.line(row['line'])
@@ -217,10 +219,16 @@ class ItemContext:
         self.tax_records = {}
         self.today = pool.get('ir.date').today()
 
+    def prefetch_lines(self, line_ids):
+        "Read contract lines in one browse list, not one by one."
+        SubscriptionLine = self.pool.get('sale.subscription.line')
+        missing = [i for i in set(line_ids) if i not in self._lines]
+        for line in SubscriptionLine.browse(missing):
+            self._lines[line.id] = line
+
     def line(self, line_id):
         if line_id not in self._lines:
-            SubscriptionLine = self.pool.get('sale.subscription.line')
-            self._lines[line_id] = SubscriptionLine(line_id)
+            self.prefetch_lines([line_id])
         return self._lines[line_id]
 
     def invoice_date(self, date):

@@ -15,7 +15,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .chunks import in_new_transaction
+from .chunks import ChunkRunner, in_new_transaction
 
 POST_CHUNK_SIZE = 100
 
@@ -29,14 +29,13 @@ class Batch(metaclass=PoolMeta):
 
         ``invoice_date`` (B7 confirmation) replaces the date of the drafts.
         """
-        runner = runner or in_new_transaction
+        runner = runner or ChunkRunner()
         ids, errors = runner(cls._postable_invoices, batch_id, invoice_date)
-        for chunk in grouped_slice(ids, POST_CHUNK_SIZE):
-            chunk = list(chunk)
+        for chunk in cls._post_chunks(ids):
             try:
                 runner(cls._post_chunk, chunk)
             except Exception as error:
-                if runner is not in_new_transaction:
+                if not runner.commits:
                     raise
                 for invoice_id in chunk:
                     try:
@@ -46,6 +45,14 @@ class Batch(metaclass=PoolMeta):
                                 cls._post_error, invoice_id, error))
         runner(cls._posted, batch_id)
         return errors
+
+    @staticmethod
+    def _post_chunks(ids):
+        "A first chunk of one invoice learns the locks posting needs."
+        if ids:
+            yield ids[:1]
+        for chunk in grouped_slice(ids[1:], POST_CHUNK_SIZE):
+            yield list(chunk)
 
     @classmethod
     def _postable_invoices(cls, batch_id, invoice_date):
@@ -59,8 +66,7 @@ class Batch(metaclass=PoolMeta):
             to_date = [i for i in drafts if i.invoice_date != invoice_date]
             if to_date:
                 Invoice.write(to_date, {'invoice_date': invoice_date})
-        errors = [gettext('lot_facturation.msg_invoice_mandate_missing',
-                invoice=i.rec_name, party=i.party.rec_name)
+        errors = [i.mandate_missing_message()
             for i in drafts if i.mandate_missing]
         return [i.id for i in drafts if not i.mandate_missing], errors
 
@@ -69,7 +75,8 @@ class Batch(metaclass=PoolMeta):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         invoices = Invoice.browse(invoice_ids)
-        with Transaction().set_context(_skip_warnings=True):
+        with Transaction().set_context(
+                _skip_warnings=True, _lot_facturation_posting=True):
             Invoice.post(invoices)
 
     @classmethod
@@ -78,7 +85,7 @@ class Batch(metaclass=PoolMeta):
         Invoice = pool.get('account.invoice')
         message = getattr(error, 'message', None) or str(error)
         return gettext('lot_facturation.msg_batch_post_error',
-            invoice=Invoice(invoice_id).rec_name, error=message)
+            invoice=Invoice(invoice_id).label, error=message)
 
     @classmethod
     def _posted(cls, batch_id):
@@ -102,7 +109,7 @@ class Batch(metaclass=PoolMeta):
         if errors:
             batch.message = '\n'.join(errors)
             batch.save()
-        batch.notify_user([batch], 'tryton-info', label,
+        cls.notify_user([batch], 'tryton-info', label,
             description='\n'.join(errors) or None,
             user=(batch.posted_by or batch.generated_by).id
             if (batch.posted_by or batch.generated_by) else None)

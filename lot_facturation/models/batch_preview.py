@@ -29,7 +29,9 @@ class Batch(metaclass=PoolMeta):
         self.warn_unvalidated_charges()
         self.warn_generated_today()
         with Transaction().set_context(company=self.company.id):
-            SubscriptionLine.generate_consumption(date=self.reference_date)
+            with Transaction().set_context(_lot_facturation_no_sync=True):
+                SubscriptionLine.generate_consumption(
+                    date=self.reference_date)
             subscriptions = self.selected_subscriptions()
             Schedule.sync(subscriptions, until=self.reference_date)
             proposals = self.price_items(subscriptions)
@@ -78,6 +80,7 @@ class Batch(metaclass=PoolMeta):
         "Replace the previous preview by ``proposals``."
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
+        Item = pool.get('account.invoice.batch.item')
         Proposal.delete(Proposal.search([
                     ('batch', '=', self.id),
                     ('invoice', '=', None),
@@ -95,11 +98,13 @@ class Batch(metaclass=PoolMeta):
                 'journal': header.journal,
                 'sepa_mandate': header.sepa_mandate,
                 'invoice_date': header.invoice_date,
-                'items': [('create', proposal.item_values)],
                 }
             values.update(Proposal.values_from(proposal))
             vlist.append(values)
-        Proposal.create(vlist)
+        created = Proposal.create(vlist)
+        Item.create([dict(values, proposal=record.id)
+                for record, proposal in zip(created, proposals)
+                for values in proposal.item_values])
         self.previewed_by = Transaction().user
         self.previewed_at = dt.datetime.now()
         self.message = None

@@ -5,12 +5,17 @@
 An invoice whose payment term is a SEPA direct debit needs a validated
 mandate: it may be created without one (flagged), but not posted.
 """
+from types import SimpleNamespace
+
 from trytond.i18n import gettext
-from trytond.model import Index, fields
+from trytond.model import Index, dualmethod, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
+from ..billing.taxes import compute_invoice_taxes
 from ..exceptions import MandateMissingError
+from .proposal import load_taxes
 
 
 class Invoice(metaclass=PoolMeta):
@@ -88,14 +93,74 @@ class Invoice(metaclass=PoolMeta):
                     'invoice': None, 'outcome': 'pending', 'selected': False})
         return callbacks
 
+    @property
+    def label(self):
+        "The number, or for a draft its date and total: users can find it."
+        if self.number:
+            return self.rec_name
+        Lang = Pool().get('ir.lang')
+        lang = Lang.get()
+        return '%s %s' % (
+            lang.strftime(self.invoice_date) if self.invoice_date else '',
+            lang.currency(self.total_amount, self.currency))
+
+    def mandate_missing_message(self):
+        return gettext('lot_facturation.msg_invoice_mandate_missing',
+            invoice=self.label, party=self.party.rec_name)
+
     @classmethod
     def check_mandates(cls, invoices):
         for invoice in invoices:
             if invoice.mandate_missing:
-                raise MandateMissingError(gettext(
-                        'lot_facturation.msg_invoice_mandate_missing',
-                        invoice=invoice.rec_name,
-                        party=invoice.party.rec_name))
+                raise MandateMissingError(invoice.mandate_missing_message())
+
+    @classmethod
+    def _check_taxes(cls, invoices):
+        # It only raises a warning: with warnings skipped (batch posting)
+        # recomputing every line's default taxes would change nothing.
+        if Transaction().context.get('_skip_warnings'):
+            return
+        super()._check_taxes(invoices)
+
+    @dualmethod
+    def update_taxes(cls, invoices, exception=False):
+        """While a batch posts, taxes are recomputed once per invoice.
+
+        Posting writes the invoices several times while they are still draft
+        and each write recomputes their taxes although nothing they depend on
+        changes (the invoice date is set).  The check done when the move is
+        built (``exception=True``) still runs and raises on any difference.
+        """
+        posting = Transaction().context.get('_lot_facturation_posting')
+        if posting and all(i.invoice_date for i in invoices):
+            if not exception:
+                return
+            invoices = [i for i in invoices if not i.taxes_match_core()]
+        if invoices:
+            super().update_taxes(invoices, exception=exception)
+
+    def taxes_match_core(self):
+        "Whether the stored taxes are those Tryton computes (keys, bases)."
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        if self.state != 'draft':
+            return True
+        invoice_lines = [l for l in self.lines if l.type == 'line']
+        taxes = load_taxes({t for l in invoice_lines for t in l.taxes})
+        lines = [SimpleNamespace(
+                taxes=tuple(taxes[t.id] for t in l.taxes),
+                unit_price=l.unit_price, quantity=l.quantity)
+            for l in invoice_lines]
+        rounding = Configuration(1).get_multivalue(
+            'tax_rounding', company=self.company.id)
+        computed = {t.key: t for t in compute_invoice_taxes(
+                lines, self.tax_date, self.currency.rounding, rounding)}
+        stored = [t for t in self.taxes if not t.manual]
+        keys = [(t.account.id, t.tax.id, t.base >= 0) for t in stored]
+        if len(set(keys)) != len(keys) or set(keys) != set(computed):
+            return False
+        return all(self.currency.is_zero(computed[k].base - t.base)
+            for k, t in zip(keys, stored))
 
     @classmethod
     def validate_invoice(cls, invoices):
@@ -114,3 +179,4 @@ class InvoiceLine(metaclass=PoolMeta):
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + ['account.invoice.pending_charge']
+

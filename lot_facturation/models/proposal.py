@@ -81,6 +81,7 @@ class Proposal(ModelSQL, ModelView):
     total_amount = Monetary(
         "Total", currency='currency', digits='currency', readonly=True)
     status = fields.Selection(STATUS, "Status", readonly=True)
+    status_string = status.translated('status')
     message = fields.Text("Message", readonly=True)
     selected = fields.Boolean(
         "Selected", states={'readonly': ~EDITABLE | (Eval('status') == 'blocked')},
@@ -142,36 +143,52 @@ class Proposal(ModelSQL, ModelView):
 
     @classmethod
     def batch_totals(cls, batches, names):
-        "Totals of the selected, not blocked, proposals of each batch."
+        """Totals of the selected, not blocked, proposals of each batch.
+
+        Sums are done by the database; SQLite sums floats, so they are
+        rounded back to the currency (exact for any realistic total).
+        """
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
-        zero = {
-            'invoice_count': 0, 'item_count': 0, 'hours': None,
-            'untaxed_amount': Decimal(0), 'tax_amount': Decimal(0),
-            'total_amount': Decimal(0),
-            }
-        result = {n: {b.id: zero[n] for b in batches} for n in names}
-        columns = [Count(table.id), Sum(table.item_count), Sum(table.hours),
-            Sum(table.untaxed_amount), Sum(table.tax_amount),
-            Sum(table.total_amount)]
+        columns = ['invoice_count', 'item_count', 'hours', 'untaxed_amount',
+            'tax_amount', 'total_amount']
+        result = {n: {b.id: cls._zero_total(n) for b in batches}
+            for n in names}
+        currencies = {b.id: b.company.currency for b in batches}
         for sub_ids in grouped_slice([b.id for b in batches], 1000):
-            cursor.execute(*table.select(table.batch, *columns,
+            cursor.execute(*table.select(table.batch, Count(table.id),
+                    Sum(table.item_count), Sum(table.hours),
+                    Sum(table.untaxed_amount), Sum(table.tax_amount),
+                    Sum(table.total_amount),
                     where=fields.SQL_OPERATORS['in'](table.batch, sub_ids)
                     & (table.selected == True)  # noqa: E712
                     & (table.status != 'blocked'),
                     group_by=[table.batch]))
             for batch_id, *values in cursor:
-                row = dict(zip(['invoice_count', 'item_count', 'hours',
-                            'untaxed_amount', 'tax_amount', 'total_amount'],
-                        values))
+                row = dict(zip(columns, values))
                 for name in names:
-                    value = row[name]
-                    if name in {'untaxed_amount', 'tax_amount',
-                            'total_amount', 'hours'} and value is not None:
-                        value = Decimal(str(value))
-                    result[name][batch_id] = value if value is not None else (
-                        zero[name])
+                    result[name][batch_id] = cls._total_value(
+                        name, row[name], currencies[batch_id])
         return result
+
+    @staticmethod
+    def _zero_total(name):
+        if name in {'invoice_count', 'item_count'}:
+            return 0
+        if name == 'hours':
+            return None
+        return Decimal(0)
+
+    @classmethod
+    def _total_value(cls, name, value, currency):
+        if value is None:
+            return cls._zero_total(name)
+        if name in {'invoice_count', 'item_count'}:
+            return int(value)
+        value = Decimal(str(value))
+        if name == 'hours':
+            return value.quantize(Decimal('0.01'))
+        return currency.round(value)
 
     def core_header(self):
         return core.Header(

@@ -89,6 +89,8 @@ class Schedule(metaclass=PoolMeta):
     def _changes(schedule, values):
         changes = {}
         for name, value in values.items():
+            if name == 'subscription':
+                continue
             if name == 'state':
                 if schedule.state == 'cancelled':
                     changes[name] = value

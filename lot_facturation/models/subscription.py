@@ -6,9 +6,16 @@ Schedules follow the contract without any manual step: running, putting
 back to draft and closing a contract, and Tryton's consumption generation,
 all re-synchronise them.
 """
+from sql import Cast
+from sql.conditionals import Coalesce
+from sql.functions import Function
+from sql.operators import Concat
+
+from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 
 class Subscription(metaclass=PoolMeta):
@@ -54,12 +61,35 @@ class SubscriptionLine(metaclass=PoolMeta):
     __name__ = 'sale.subscription.line'
 
     @classmethod
+    def domain_next_consumption_date_delayed(cls, domain, tables):
+        """SQLite cannot add a delay to a date with '+'.
+
+        Tryton's expression there compares a number with a date string,
+        which is always true: every consumption job would create one more
+        consumption ahead of time.  Use SQLite's DATE(date, '+N seconds').
+        """
+        if backend.name != 'sqlite':
+            return super().domain_next_consumption_date_delayed(
+                domain, tables)
+        field = cls.next_consumption_date_delayed._field
+        table, _ = tables[None]
+        _, operator, value = domain
+        seconds = Cast(Coalesce(table.consumption_delay, 0), 'TEXT')
+        column = SQLiteDate(table.next_consumption_date,
+            Concat(Concat('+', seconds), ' seconds'))
+        expression = fields.SQL_OPERATORS[operator](
+            column, field._domain_value(operator, value))
+        return field._domain_add_null(column, operator, value, expression)
+
+    @classmethod
     def generate_consumption(cls, date=None):
         "New consumptions are linked to their schedule at once."
         pool = Pool()
         Consumption = pool.get('sale.subscription.line.consumption')
         Schedule = pool.get('sale.subscription.schedule')
         super().generate_consumption(date=date)
+        if Transaction().context.get('_lot_facturation_no_sync'):
+            return  # the caller synchronises the contracts it works on
         unlinked = Consumption.search([('schedule', '=', None)])
         subscriptions = {c.line.subscription.id for c in unlinked}
         if subscriptions:
@@ -72,3 +102,8 @@ class SubscriptionType(ModelSQL, ModelView):
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
+
+
+class SQLiteDate(Function):
+    __slots__ = ()
+    _function = 'DATE'

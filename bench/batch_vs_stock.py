@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Batch invoicing against Tryton's stock subscription invoicing, same data.
+
+    python bench/batch_vs_stock.py [-n 1000] [--lines 1.5]
+
+SQLite by default; PostgreSQL when TRYTOND_DATABASE__URI is a postgresql://
+URI (e.g. ``scripts/with-postgresql python bench/batch_vs_stock.py``).
+
+One database with N running monthly contracts (1 or 2 lines, 20 % VAT) is
+built once and cloned; in separate processes Tryton's stock path
+(consumptions, ``sale.subscription.generate_invoice``, ``account.invoice.post``
+in chunks of 100) runs on one clone and ours (batch preview, generation,
+posting) on the other.  It prints invoices per second for each phase, the
+ratios, the peak RSS of each process, and checks that both produced the same
+accounting (moves, taxes, receivables) invoice by invoice.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import bench_world as world  # noqa: E402
+
+
+def run_phase(phase, database, args):
+    "Run one phase in its own process; return its JSON report."
+    command = [sys.executable, os.path.join(HERE, 'bench_phase.py'), phase,
+        database, '--date', args.date]
+    output = subprocess.run(command, check=True, capture_output=True,
+        text=True, env=world.environment(args))
+    sys.stderr.write(output.stderr[-4000:] if args.verbose else '')
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def report(n, stock, batch, same):
+    def rate(count, seconds):
+        return count / seconds if seconds else float('inf')
+    rows = [
+        ('generate', stock['generate'], batch['generate']),
+        ('post', stock['post'], batch['post']),
+        ('end to end', stock['generate'] + stock['post'],
+            batch['generate'] + batch['post']),
+        ]
+    print(f"N={n} contracts, {stock['invoices']} invoices (stock), "
+        f"{batch['invoices']} invoices (batch), backend {world.backend()}")
+    print(f"{'phase':<12}{'stock inv/s':>14}{'batch inv/s':>14}{'ratio':>8}")
+    for name, s, b in rows:
+        rs, rb = rate(stock['invoices'], s), rate(batch['invoices'], b)
+        print(f"{name:<12}{rs:>14.1f}{rb:>14.1f}{rb / rs:>7.2f}x")
+    print(f"peak RSS: stock {stock['rss_mb']:.0f} MB, "
+        f"batch {batch['rss_mb']:.0f} MB")
+    print(f"details: stock {json.dumps(stock)}")
+    print(f"details: batch {json.dumps(batch)}")
+    print("same accounting: " + ("yes" if same else "NO"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('-n', type=int, default=1000,
+        help="number of contracts")
+    parser.add_argument('--lines', type=float, default=1.5,
+        help="average lines per contract (1 to 2)")
+    parser.add_argument('--date', default='2026-03-01',
+        help="reference date (contracts start on 1 March)")
+    parser.add_argument('--workdir', default=os.path.join(HERE, 'out'))
+    parser.add_argument('--only', choices=['stock', 'batch'])
+    parser.add_argument('-v', '--verbose', action='store_true')
+    args = parser.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    template = f'bench_{args.n}'
+    started = time.monotonic()
+    world.build(template, args)
+    print(f"built {args.n} contracts in {time.monotonic() - started:.0f} s",
+        file=sys.stderr)
+    results = {}
+    for phase in ['stock', 'batch']:
+        if args.only and phase != args.only:
+            continue
+        database = f'{template}_{phase}'
+        world.clone(template, database, args)
+        results[phase] = run_phase(phase, database, args)
+    if len(results) == 2:
+        same = (results['stock']['accounting']
+            == results['batch']['accounting'])
+        report(args.n, results['stock'], results['batch'], same)
+        return 0 if same else 1
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

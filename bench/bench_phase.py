@@ -1,0 +1,127 @@
+"""One benchmark phase in its own process: 'stock' or 'batch'.
+
+Prints one JSON line: invoice count, seconds per phase, peak RSS and a
+digest of the accounting produced (to compare both paths).
+"""
+import argparse
+import datetime as dt
+import hashlib
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+POST_CHUNK = 100
+
+
+def stock(pool, date):
+    "Tryton's own path: consumptions, invoices, posting in chunks."
+    from trytond.modules.lot_facturation.models.chunks import (
+        ChunkRunner, in_new_transaction)
+    SubscriptionLine = pool.get('sale.subscription.line')
+    Subscription = pool.get('sale.subscription')
+    Invoice = pool.get('account.invoice')
+    started = time.monotonic()
+    in_new_transaction(SubscriptionLine.generate_consumption, date=date)
+    in_new_transaction(Subscription.generate_invoice, date=date)
+    generated = time.monotonic()
+    ids = in_new_transaction(lambda: [i.id for i in Invoice.search(
+                [('state', '=', 'draft')],
+                order=[('invoice_date', 'ASC'), ('id', 'ASC')])])
+
+    def post(chunk):
+        Invoice.post(Invoice.browse(chunk))
+    # Like our batches, learn the locks posting needs once, not per chunk.
+    runner = ChunkRunner()
+    for chunk in grouped_slice(ids, POST_CHUNK):
+        runner(post, list(chunk))
+    posted = time.monotonic()
+    return generated - started, posted - generated
+
+
+def batch(pool, date):
+    "Ours: a batch previewed, generated, then posted."
+    from trytond.modules.lot_facturation.models.chunks import (
+        in_new_transaction)
+    Batch = pool.get('account.invoice.batch')
+    Journal = pool.get('account.journal')
+
+    def create():
+        journal, = Journal.search([('type', '=', 'revenue')], limit=1)
+        batch = Batch(name='bench', reference_date=date, journal=journal,
+            grouping='subscription', line_grouping='schedule',
+            description_mode='product')
+        batch.save()
+        return batch.id
+    batch_id = in_new_transaction(create)
+    started = time.monotonic()
+    in_new_transaction(lambda: Batch.preview(Batch.browse([batch_id])))
+    print(f'preview {time.monotonic() - started:.2f} s', file=sys.stderr)
+    in_new_transaction(Batch._mark_running, batch_id)
+    Batch.run_generation(Batch.browse([batch_id]))
+    generated = time.monotonic()
+    errors = Batch.post_drafts(batch_id)
+    assert not errors, errors
+    posted = time.monotonic()
+    return generated - started, posted - generated
+
+
+def accounting(pool):
+    "A digest of every posted customer invoice's moves and taxes."
+    Invoice = pool.get('account.invoice')
+    rows = defaultdict(list)
+    for invoice in Invoice.search([('type', '=', 'out')]):
+        key = (invoice.party.name, str(invoice.invoice_date))
+        lines = sorted((l.account.code or l.account.name, str(l.debit),
+                str(l.credit), str(l.maturity_date or ''))
+            for l in invoice.move.lines) if invoice.move else []
+        taxes = sorted((t.tax.id, str(t.base), str(t.amount))
+            for t in invoice.taxes)
+        rows[key].append((invoice.state, str(invoice.total_amount), lines,
+                taxes))
+    text = json.dumps(sorted(rows.items()), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest(), len(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('phase', choices=['stock', 'batch'])
+    parser.add_argument('database')
+    parser.add_argument('--date', required=True)
+    parser.add_argument('--profile', help="write a cProfile dump there")
+    args = parser.parse_args()
+    date = dt.date.fromisoformat(args.date)
+    Pool.start()
+    pool = Pool(args.database)
+    pool.init()
+    with Transaction().start(args.database, 0, readonly=True):
+        company, = pool.get('company.company').search([])
+        company = company.id
+    with Transaction().start(args.database, 1, context={
+                'company': company, '_skip_warnings': True}):
+        run = {'stock': stock, 'batch': batch}[args.phase]
+        if args.profile:
+            import cProfile
+            profiler = cProfile.Profile()
+            generate, post = profiler.runcall(run, pool, date)
+            profiler.dump_stats(args.profile)
+        else:
+            generate, post = run(pool, date)
+    with Transaction().start(args.database, 1, readonly=True,
+            context={'company': company}):
+        digest, invoices = accounting(pool)
+    print(json.dumps({
+                'invoices': invoices, 'generate': round(generate, 2),
+                'post': round(post, 2), 'accounting': digest,
+                'rss_mb': resource.getrusage(
+                    resource.RUSAGE_SELF).ru_maxrss / 1024,
+                }))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""Batches never invoice twice, whatever happens (B1, B6, B8).
+
+Each test starts from the cached "standard world": six customers with one
+monthly contract each since 1 January 2026 (100 + 10 × i a month, 20 % VAT).
+"""
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+
+from proteus import Model, Wizard
+from trytond.exceptions import UserError, UserWarning
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction
+
+import billing_world as world
+
+FEB = dt.date(2026, 2, 1)
+
+
+@pytest.fixture
+def config():
+    return world.standard()
+
+
+def invoices():
+    return Model.get('account.invoice').find([('type', '=', 'out')])
+
+
+def invoiced_periods():
+    "(contract, billing date) of every invoiced schedule."
+    Schedule = Model.get('sale.subscription.schedule')
+    return sorted((s.subscription.id, s.billing_date)
+        for s in Schedule.find([('state', '=', 'invoiced')]))
+
+
+def preview(config, batch):
+    try:
+        batch.click('preview')
+    except UserWarning as warning:
+        world.skip_warning(config, warning)
+        batch.click('preview')
+    batch.reload()
+
+
+def run_again(config, batch):
+    "Run the generation of a batch again, as its queued task does."
+    with Transaction().start(DB_NAME, config.user,
+            context=config.context):
+        Batch = Pool().get('account.invoice.batch')
+        Batch.run_generation(Batch.browse([batch.id]))
+    batch.reload()
+
+
+def consumption_lines():
+    "Invoice line of each consumption: a consumption is billed once."
+    Consumption = Model.get('sale.subscription.line.consumption')
+    return [c.invoice_line for c in Consumption.find([])]
+
+
+def test_b6_run_twice_creates_nothing_more(config):
+    batch = world.new_batch()
+    preview(config, batch)
+    batch.click('generate')
+    batch.reload()
+    assert (batch.state, len(invoices())) == ('done', 6)
+    run_again(config, batch)
+    assert len(invoices()) == 6
+    assert len(invoiced_periods()) == 12
+
+
+def test_b6_overlapping_batches_one_after_the_other(config):
+    first = world.new_batch("First")
+    second = world.new_batch("Second")
+    preview(config, first)
+    preview(config, second)
+    assert second.total_amount == first.total_amount == Decimal('1944.00')
+    first.click('generate')
+    second.click('generate')
+    second.reload()
+    assert len(invoices()) == 6
+    assert second.state == 'failed'
+    assert {p.outcome for p in second.proposals} == {'changed'}
+    assert "changed since the preview" in second.message
+    lines = consumption_lines()
+    assert all(lines) and len(set(lines)) == len(lines) == 12
+
+
+def test_b6_second_batch_warns_generated_today(config):
+    first = world.new_batch("First")
+    preview(config, first)
+    first.click('generate')
+    again = world.new_batch("Again")
+    with pytest.raises(UserWarning) as warning:
+        again.click('preview')
+    assert 'was generated earlier today at' in warning.value.message
+    assert 'by Administrator' in warning.value.message
+    again.reload()
+    assert again.state == 'draft' and not again.proposals
+
+
+def test_b6_failure_in_a_chunk_keeps_earlier_chunks(config):
+    batch = world.new_batch()
+    preview(config, batch)
+    expected = batch.total_amount
+    pool = Pool(DB_NAME)
+    Proposal = pool.get('account.invoice.batch.proposal')
+    create = Proposal.create_invoices.__func__
+    calls = []
+
+    def failing(cls, proposals):
+        calls.append(len(proposals))
+        if len(calls) == 2:
+            raise RuntimeError("server died in chunk 2")
+        return create(cls, proposals)
+    with mock.patch('trytond.modules.lot_facturation.models.'
+                'batch_generate.CHUNK_SIZE', 2), \
+            mock.patch.object(Proposal, 'create_invoices',
+                classmethod(failing)):
+        batch.click('generate')
+    batch.reload()
+    assert batch.state == 'failed'
+    assert 'server died in chunk 2' in batch.message
+    assert len(invoices()) == 4
+    assert batch.progress == pytest.approx(67)
+    batch.click('generate')
+    batch.reload()
+    assert batch.state == 'done' and batch.progress == 100
+    assert len(invoices()) == 6
+    assert sum(i.total_amount for i in invoices()) == expected
+
+
+def test_b6_cancel_makes_schedules_due_again(config):
+    batch = world.new_batch()
+    preview(config, batch)
+    batch.click('generate')
+    assert len(invoiced_periods()) == 12
+    batch.click('cancel')
+    batch.reload()
+    assert batch.state == 'cancelled'
+    assert invoices() == [] and invoiced_periods() == []
+    batch.click('draft')
+    preview(config, batch)
+    assert batch.total_amount == Decimal('1944.00')
+    batch.click('generate')
+    assert len(invoices()) == 6
+
+
+def test_b6_removed_invoice_is_not_recreated(config):
+    batch = world.new_batch()
+    preview(config, batch)
+    batch.click('generate')
+    batch.reload()
+    first = sorted(batch.invoices, key=lambda i: i.party.name)[0]
+    remove = Wizard('account.invoice.batch.remove_invoice', [first])
+    batch.reload()
+    assert len(batch.invoices) == 5
+    assert len(invoiced_periods()) == 10
+    run_again(config, batch)
+    assert len(invoices()) == 5
+    assert remove.state == 'end'
+
+
+def test_b6_cancel_refused_with_posted_invoices(config):
+    batch = world.new_batch(recording_mode='posted')
+    preview(config, batch)
+    batch.click('generate')
+    batch.reload()
+    assert {i.state for i in batch.invoices} == {'posted'}
+    with pytest.raises(UserError) as error:
+        batch.click('cancel')
+    assert 'invoices, such as' in error.value.message
+    batch.reload()
+    assert batch.state == 'done' and len(batch.invoices) == 6
+
+
+def consume(date):
+    "Tryton's daily consumption job, run for ``date``."
+    create = Wizard('sale.subscription.line.consumption.create')
+    create.form.date = date
+    create.execute('create_')
+
+
+def test_b1_stock_first_then_batch(config):
+    consume(dt.date(2026, 1, 1))
+    create = Wizard('sale.subscription.create_invoice')
+    create.form.date = dt.date(2026, 1, 1)
+    create.execute('create_')
+    assert len(invoices()) == 6
+    batch = world.new_batch()
+    preview(config, batch)
+    assert batch.invoice_count == 6
+    assert batch.total_amount == Decimal('972.00')
+    batch.click('generate')
+    assert len(invoices()) == 12
+    lines = consumption_lines()
+    assert len(set(lines)) == len(lines) == 12
+
+
+def test_b1_batch_first_then_stock(config):
+    batch = world.new_batch()
+    preview(config, batch)
+    batch.click('generate')
+    create = Wizard('sale.subscription.create_invoice')
+    create.form.date = FEB
+    create.execute('create_')
+    assert len(invoices()) == 6
+    consume(dt.date(2026, 3, 1))
+    create = Wizard('sale.subscription.create_invoice')
+    create.form.date = dt.date(2026, 3, 1)
+    create.execute('create_')
+    assert len(invoices()) == 12
+    lines = consumption_lines()
+    assert all(lines) and len(set(lines)) == len(lines)
+
+
+def test_b1_no_consumption_ahead_of_the_reference_date(config):
+    "Each preview runs Tryton's consumption job; none goes past its date."
+    Consumption = Model.get('sale.subscription.line.consumption')
+    for name in ["First", "Second", "Third"]:
+        preview(config, world.new_batch(name))
+    assert sorted({c.date for c in Consumption.find([])}) == [
+        dt.date(2026, 1, 1), FEB]
+    assert len(Consumption.find([])) == 12
