@@ -15,6 +15,7 @@ process (one core):
 Usage: .venv/bin/python bench/render_send.py [N]   (default 500)
 """
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -50,21 +51,22 @@ def make_invoices():
 def render_ours(ids):
     Invoice = Pool().get('account.invoice')
     Report = Pool().get('lot_facturation.invoice', type='report')
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     size = 0
     for i in range(0, len(ids), 20):  # the chunks of the send
         pdfs = Report.render_pdfs(Invoice.browse(ids[i:i + 20]))
         size += sum(map(len, pdfs.values()))
-    return time.perf_counter() - start, size / len(ids)
+    return (time.perf_counter() - start, time.process_time() - cpu,
+        size / len(ids))
 
 
 def render_stock(ids, folder):
     Report = Pool().get('account.invoice', type='report')
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for id_ in ids:
         ext, content, _, _ = Report.execute([id_], {})
         (folder / ('%s.%s' % (id_, ext))).write_bytes(bytes(content))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def convert_libreoffice(folder, count):
@@ -89,9 +91,10 @@ def send_all(ids):
 
 def send(ids):
     Invoice = Pool().get('account.invoice')
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcomes = Invoice.send(Invoice.browse(ids))
-    return time.perf_counter() - start, sum(o.delivered for o in outcomes)
+    return (time.perf_counter() - start, time.process_time() - cpu,
+        sum(o.delivered for o in outcomes))
 
 
 def main():
@@ -102,11 +105,14 @@ def main():
         company, ids = run(make_invoices)
         results['setup_s'] = round(time.perf_counter() - started, 1)
         ctx = {'company': company}
-        seconds, size = run(render_ours, ids, context=ctx)
+        results['load_average'] = os.getloadavg()[0]
+        seconds, cpu, size = run(render_ours, ids, context=ctx)
         results['ours_pdf_per_s'] = round(len(ids) / seconds, 1)
+        results['ours_pdf_per_cpu_s'] = round(len(ids) / cpu, 1)
         results['ours_pdf_kb'] = round(size / 1024, 1)
-        seconds = run(render_stock, ids, folder, context=ctx)
+        seconds, cpu = run(render_stock, ids, folder, context=ctx)
         results['stock_odt_per_s'] = round(len(ids) / seconds, 1)
+        results['stock_odt_per_cpu_s'] = round(len(ids) / cpu, 1)
         converted = convert_libreoffice(folder, 10)
         if converted:
             per_doc, count = converted
@@ -116,8 +122,9 @@ def main():
         else:
             results['stock_odt_to_pdf_libreoffice_per_s'] = None
         run(send_all, ids, context=ctx)
-        seconds, sent = run(send, ids, context=ctx)
+        seconds, cpu, sent = run(send, ids, context=ctx)
         results['emails_per_s'] = round(sent / seconds, 1)
+        results['emails_per_cpu_s'] = round(sent / cpu, 1)
         results['emails_sent'] = sent
         results['smtp_received'] = len(smtp.messages)
     shutil.rmtree(folder, ignore_errors=True)
