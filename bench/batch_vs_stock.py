@@ -32,9 +32,11 @@ def run_phase(phase, database, args):
     "Run one phase in its own process; return its JSON report."
     command = [sys.executable, os.path.join(HERE, 'bench_phase.py'), phase,
         database, '--date', args.date]
-    output = subprocess.run(command, check=True, capture_output=True,
+    output = subprocess.run(command, capture_output=True,
         text=True, env=world.environment(args))
-    sys.stderr.write(output.stderr[-4000:] if args.verbose else '')
+    if output.returncode or args.verbose:
+        sys.stderr.write(output.stderr[-4000:])
+    output.check_returncode()
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 

@@ -10,7 +10,7 @@ whose periods are due.  Every function gets or creates its records by a
 natural key (code, name, reference), so running it again (``make demo``
 twice) changes nothing and duplicates nothing, and a run that failed half
 way is completed by the next one.  Batches and pending charges are for
-``create_lot_facturation_data`` (a hook, empty for now).
+``create_lot_facturation_data`` (demo_batches.py).
 """
 import argparse
 import datetime as dt
@@ -529,10 +529,12 @@ def create_accountant(config, company):
 
 
 def create_lot_facturation_data(config, company):
-    """Hook for batch invoicing demo data (batches, pending charges...).
+    """Batch invoicing demo data: pending charges and two batches.
 
-    Called last, with the company and every contract in place.  Keep it
-    idempotent like the rest: get or create by a natural key."""
+    Called last, with the company and every contract in place; idempotent
+    like the rest (see demo_batches.py)."""
+    import demo_batches
+    demo_batches.create_lot_facturation_data(config, company, TODAY)
 
 
 def main(argv=None):

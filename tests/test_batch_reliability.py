@@ -224,3 +224,31 @@ def test_b1_no_consumption_ahead_of_the_reference_date(config):
     assert sorted({c.date for c in Consumption.find([])}) == [
         dt.date(2026, 1, 1), FEB]
     assert len(Consumption.find([])) == 12
+
+
+def test_b5_posted_mode_keeps_invoices_without_mandate_in_draft(config):
+    "SDD without mandate: created, flagged, left in draft; the batch ends."
+    Term = Model.get('account.invoice.payment_term')
+    Subscription = Model.get('sale.subscription')
+    sdd = world.payment_term("SEPA", direct_debit=True)
+    contract, = Subscription.find([('party.name', '=', "Customer 3")])
+    contract.click('draft')
+    contract.payment_term = Term(sdd.id)
+    contract.click('quote')
+    contract.click('run')
+    batch = world.new_batch(recording_mode='posted')
+    preview(config, batch)
+    flagged, = [p for p in batch.proposals if p.status == 'warning']
+    assert flagged.party.name == "Customer 3"
+    batch.click('generate')
+    batch.reload()
+    assert batch.state == 'done'
+    states = {i.party.name: i.state for i in batch.invoices}
+    assert states.pop("Customer 3") == 'draft'
+    assert set(states.values()) == {'posted'}
+    assert 'has no validated mandate' in batch.message
+    draft, = [i for i in batch.invoices if i.state == 'draft']
+    assert draft.mandate_missing
+    with pytest.raises(UserError) as error:
+        draft.click('post')
+    assert 'has no validated mandate' in error.value.message

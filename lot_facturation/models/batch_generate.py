@@ -22,6 +22,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..exceptions import BatchError
+from .batch_post import summary
 from .chunks import ChunkRunner, run_inline
 from .proposal import load_taxes
 
@@ -49,7 +50,8 @@ class Batch(metaclass=PoolMeta):
         """
         for batch in batches:
             runner = ChunkRunner() if commit else run_inline
-            cls._run_generation(batch.id, runner, on_progress)
+            with Transaction().set_context(language=user_language()):
+                cls._run_generation(batch.id, runner, on_progress)
 
     @classmethod
     def _run_generation(cls, batch_id, runner, on_progress):
@@ -69,9 +71,11 @@ class Batch(metaclass=PoolMeta):
             done += len(chunk)
             if on_progress:
                 on_progress(done, len(pending))
+        notices = []
         if not errors and runner(cls._recording_mode, batch_id) == 'posted':
-            errors.extend(cls.post_drafts(batch_id, runner=runner))
-        runner(cls._finish_generation, batch_id, errors)
+            post_errors, notices = cls.post_drafts(batch_id, runner=runner)
+            errors.extend(post_errors)
+        runner(cls._finish_generation, batch_id, errors, notices)
 
     @classmethod
     def _pending_proposals(cls, batch_id):
@@ -132,7 +136,7 @@ class Batch(metaclass=PoolMeta):
         batch.save()
 
     @classmethod
-    def _finish_generation(cls, batch_id, errors):
+    def _finish_generation(cls, batch_id, errors, notices=()):
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
         batch = cls(batch_id)
@@ -150,7 +154,7 @@ class Batch(metaclass=PoolMeta):
                         for p in skipped[:10])))
         batch.update_progress()
         batch.state = 'failed' if messages else 'done'
-        batch.message = '\n'.join(messages) or None
+        batch.message = '\n'.join(messages + list(notices)) or None
         batch.save()
         batch.notify_generation()
 
@@ -164,7 +168,8 @@ class Batch(metaclass=PoolMeta):
             else 'lot_facturation.msg_batch_generation_failed',
             batch=self.rec_name)
         self.__class__.notify_user([self], 'tryton-info', label,
-            description=self.message, user=user.id)
+            description=summary((self.message or '').splitlines()),
+            user=user.id)
         self.mail_user(user, label, self.message or label)
 
     def mail_user(self, user, subject, body):
@@ -315,6 +320,15 @@ class Proposal(metaclass=PoolMeta):
                     subscription.compute_next_invoice_date())
         Subscription.save([s for s in subscriptions
                 if s._values and 'next_invoice_date' in s._values])
+
+
+def user_language():
+    "Queued tasks lose the language: messages follow the user's again."
+    pool = Pool()
+    User = pool.get('res.user')
+    user = User(Transaction().user)
+    return (user.language.code if user.language
+        else Transaction().language)
 
 
 def tax_values(invoices, priced):

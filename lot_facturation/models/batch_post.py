@@ -25,12 +25,15 @@ class Batch(metaclass=PoolMeta):
 
     @classmethod
     def post_drafts(cls, batch_id, invoice_date=None, runner=None):
-        """Post the draft invoices of the batch; return error messages.
+        """Post the draft invoices of the batch.
 
         ``invoice_date`` (B7 confirmation) replaces the date of the drafts.
+        Returns (errors, notices): invoices that failed to post, and
+        invoices kept in draft on purpose (SEPA mandate missing).
         """
         runner = runner or ChunkRunner()
-        ids, errors = runner(cls._postable_invoices, batch_id, invoice_date)
+        ids, notices = runner(cls._postable_invoices, batch_id, invoice_date)
+        errors = []
         for chunk in cls._post_chunks(ids):
             try:
                 runner(cls._post_chunk, chunk)
@@ -44,7 +47,7 @@ class Batch(metaclass=PoolMeta):
                         errors.append(runner(
                                 cls._post_error, invoice_id, error))
         runner(cls._posted, batch_id)
-        return errors
+        return errors, notices
 
     @staticmethod
     def _post_chunks(ids):
@@ -97,9 +100,12 @@ class Batch(metaclass=PoolMeta):
     @classmethod
     def run_post(cls, batches, invoice_date=None):
         "Queued by the post-all wizard: post and report (B7)."
-        for batch in batches:
-            errors = cls.post_drafts(batch.id, invoice_date)
-            in_new_transaction(cls._report_post, batch.id, errors)
+        from .batch_generate import user_language
+        with Transaction().set_context(language=user_language()):
+            for batch in batches:
+                errors, notices = cls.post_drafts(batch.id, invoice_date)
+                in_new_transaction(
+                    cls._report_post, batch.id, errors + notices)
 
     @classmethod
     def _report_post(cls, batch_id, errors):
@@ -110,7 +116,7 @@ class Batch(metaclass=PoolMeta):
             batch.message = '\n'.join(errors)
             batch.save()
         cls.notify_user([batch], 'tryton-info', label,
-            description='\n'.join(errors) or None,
+            description=summary(errors),
             user=(batch.posted_by or batch.generated_by).id
             if (batch.posted_by or batch.generated_by) else None)
 
@@ -149,3 +155,13 @@ class Batch(metaclass=PoolMeta):
                     'lot_facturation.msg_batch_remove_draft',
                     invoice=not_draft[0].rec_name))
         Invoice.delete(invoices)
+
+
+def summary(messages, limit=3):
+    "Messages on one line (notifications refuse new lines)."
+    if not messages:
+        return None
+    text = ' ; '.join(m.replace('\n', ' ') for m in messages[:limit])
+    if len(messages) > limit:
+        text += f' (+{len(messages) - limit})'
+    return text
