@@ -38,3 +38,15 @@ if 'DB_CACHE' not in os.environ:
 import layered_cache  # noqa: E402
 
 layered_cache.install()
+
+
+# --- A real SMTP server (aiosmtpd) for the send tests (SPEC S3) ---
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def smtp_server():
+    "An SMTP server on 127.0.0.1 that trytond's [email] uri points to"
+    from smtp_sink import SMTPSink
+    with SMTPSink() as sink:
+        yield sink

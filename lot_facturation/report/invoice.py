@@ -1,0 +1,109 @@
+# This file is part of lot_facturation.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""French customer invoice as PDF: HTML template + WeasyPrint (issue 3 §1).
+
+Registered as its own report on ``account.invoice`` beside Tryton's stock
+ODT invoice.  ``render_pdfs`` is the bulk path of the send processing: one
+template, one stylesheet and one font set for all the invoices.
+"""
+import io
+import pathlib
+from collections import defaultdict
+
+import pypdf
+
+from trytond.pool import Pool
+from trytond.report import Report
+from trytond.transaction import Transaction
+
+from ..billing.pdf import html_to_pdf
+from .invoice_data import build_documents, invoice_language
+
+CSS_TEXT = (pathlib.Path(__file__).parent / 'invoice.css').read_text()
+
+
+class InvoiceReport(Report):
+    __name__ = 'lot_facturation.invoice'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        context = super().get_context(records, header, data)
+        invoices = Invoice.browse([r.id for r in records])
+        context['documents'] = build_documents(invoices)
+        return context
+
+    @classmethod
+    def execute(cls, ids, data):
+        """One PDF for many invoices (to print them), unless data asks
+        for a ZIP of one PDF per invoice (``zip``)"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        if len(ids) > 1 and not data.get('zip'):
+            return cls._execute_combined(ids, data)
+        # Render in the customer's language
+        invoices = Invoice.browse(ids[:1])
+        language = invoice_language(invoices[0]) if invoices else None
+        with Transaction().set_context(
+                language=language or Transaction().language):
+            return super().execute(ids, data)
+
+    @classmethod
+    def convert(cls, report, data, **kwargs):
+        if (report.template_extension == 'html'
+                and report.extension == 'pdf'):
+            return 'pdf', html_to_pdf(data, CSS_TEXT)
+        return super().convert(report, data, **kwargs)
+
+    @classmethod
+    def _action_report(cls):
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        action, = ActionReport.search([
+                ('report_name', '=', cls.__name__),
+                ], limit=1)
+        return action
+
+    @classmethod
+    def _execute_combined(cls, ids, data):
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        Invoice = pool.get('account.invoice')
+        if data.get('action_id') is not None:
+            action = ActionReport(data['action_id'])
+        else:
+            action = cls._action_report()
+        cls.check_access(action, action.model, ids)
+        pdfs = cls.render_pdfs(Invoice.browse(ids))
+        writer = pypdf.PdfWriter()
+        for id_ in ids:
+            writer.append(io.BytesIO(pdfs[id_]))
+        content = io.BytesIO()
+        writer.write(content)
+        return ('pdf', content.getvalue(), bool(action.direct_print),
+            '%s-%s' % (action.name, len(ids)))
+
+    @classmethod
+    def render_pdfs(cls, invoices):
+        "Return the PDF bytes of each invoice by id, in bulk"
+        action = cls._action_report()
+        by_language = defaultdict(list)
+        for invoice in invoices:
+            by_language[invoice_language(invoice)].append(invoice)
+        result = {}
+        for language, group in by_language.items():
+            with Transaction().set_context(
+                    language=language or Transaction().language):
+                documents = build_documents(group)
+                base = super(InvoiceReport, cls).get_context([], {}, {})
+                for invoice, document in zip(group, documents):
+                    context = dict(base, documents=[document],
+                        record=invoice, records=[invoice])
+                    html = cls.render(action, context)
+                    result[invoice.id] = html_to_pdf(html, CSS_TEXT)
+        return result
+
+    @classmethod
+    def filename(cls, invoice):
+        return 'facture-%s.pdf' % (invoice.number or invoice.id)

@@ -1,0 +1,271 @@
+"""Customer invoices for the send tests, built like Tryton's own tests
+(company, chart with a 20 % VAT, fiscal year with invoice sequences)."""
+import datetime
+import os
+import shutil
+import sqlite3
+import tempfile
+import types
+from contextlib import contextmanager
+from decimal import Decimal
+
+from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.account_invoice.tests.test_module import (
+    set_invoice_sequences)
+from trytond.modules.company.tests import set_company
+from trytond.modules.currency.tests import add_currency_rate, create_currency
+import trytond.config as config
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction, TransactionError
+
+SIREN = '552100554'
+MODULE = 'lot_facturation'
+
+
+def vat_of(siren):
+    return 'FR%02d%s' % ((12 + 3 * (int(siren) % 97)) % 97, siren)
+
+
+def load_french():
+    "Load the French translations and return the language"
+    Lang = Pool().get('ir.lang')
+    fr, = Lang.search([('code', '=', 'fr')])
+    Lang.load_translations([fr])
+    return fr
+
+
+def _company_party():
+    Party = Pool().get('party.party')
+    party = Party(name="Cabinet Dupont Expertise",
+        addresses=[{'street': "12 rue de la Paix", 'postal_code': "75002",
+                'city': "Paris"}],
+        identifiers=[
+            {'type': 'fr_siren', 'code': SIREN},
+            {'type': 'eu_vat', 'code': vat_of(SIREN)},
+            ],
+        contact_mechanisms=[
+            {'type': 'email', 'value': 'facturation@dupont.example'},
+            {'type': 'phone', 'value': '+33 1 23 45 67 89'},
+            ])
+    party.save()
+    return party
+
+
+def setup_company(today=None):
+    "Company, chart, taxes, fiscal year: return a namespace"
+    pool = Pool()
+    Company = pool.get('company.company')
+    FiscalYear = pool.get('account.fiscalyear')
+    Tax = pool.get('account.tax')
+    Account = pool.get('account.account')
+    PaymentTerm = pool.get('account.invoice.payment_term')
+    Journal = pool.get('account.journal')
+    today = today or datetime.date.today()
+    currency = create_currency('EUR')
+    currency.symbol = '€'
+    currency.save()
+    add_currency_rate(currency, 1)
+    company = Company(party=_company_party(), currency=currency)
+    company.save()
+    env = types.SimpleNamespace(company=company, today=today)
+    with set_company(company):
+        create_chart(company, chart='account.account_template_root_%s'
+            % Transaction().language[:2])
+        with Transaction().set_context(language='en'):
+            # Tryton's helpers search sequence types by English name
+            fiscalyear = set_invoice_sequences(
+                get_fiscalyear(company, today))
+            fiscalyear.save()
+        FiscalYear.create_period([fiscalyear])
+        tax_account, = Account.search([
+                ('type.payable', '=', True), ('closed', '!=', True),
+                ('party_required', '=', False), ('company', '=', company.id),
+                ], limit=1)
+        env.tax = Tax(name="TVA 20 %", description="TVA 20 %",
+            type='percentage', rate=Decimal('0.2'), company=company,
+            invoice_account=tax_account, credit_note_account=tax_account)
+        env.tax.save()
+        env.revenue, = Account.search([
+                ('type.revenue', '=', True), ('closed', '!=', True),
+                ('company', '=', company.id),
+                ], limit=1)
+        env.journal, = Journal.search([('type', '=', 'revenue')], limit=1)
+        env.payment_term = PaymentTerm(name="30 jours",
+            lines=[{'type': 'remainder', 'relativedeltas': [{'days': 30}]}])
+        env.payment_term.save()
+    return env
+
+
+def create_customer(name, email=None, channel='email', lang=None,
+        siren=None):
+    pool = Pool()
+    Party = pool.get('party.party')
+    Lang = pool.get('ir.lang')
+    values = {
+        'name': name, 'invoice_send_channel': channel,
+        'addresses': [{'street': "3 avenue des Lilas", 'postal_code': "69003",
+                'city': "Lyon"}],
+        }
+    if email:
+        values['contact_mechanisms'] = [{'type': 'email', 'value': email}]
+    if siren:
+        values['identifiers'] = [{'type': 'fr_siren', 'code': siren}]
+    if lang:
+        values['lang'], = Lang.search([('code', '=', lang)])
+    party = Party(**values)
+    party.save()
+    return party
+
+
+def create_invoices(env, customers, count=1, amount=Decimal('100.00'),
+        post=True, date=None):
+    "count posted customer invoices per customer, in bulk"
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    invoices = []
+    with set_company(env.company):
+        for i in range(count):
+            for party in customers:
+                invoices.append(Invoice(
+                        type='out', company=env.company, party=party,
+                        invoice_address=party.addresses[0],
+                        currency=env.company.currency,
+                        journal=env.journal,
+                        account=party.account_receivable_used,
+                        payment_term=env.payment_term,
+                        invoice_date=date or env.today,
+                        description="Honoraires mensuels",
+                        lines=[{
+                                'type': 'line', 'quantity': 1,
+                                'unit_price': amount,
+                                'description': "Tenue comptable",
+                                'account': env.revenue,
+                                'taxes': [env.tax],
+                                }, {
+                                'type': 'line', 'quantity': 2,
+                                'unit_price': Decimal('45.50'),
+                                'description': "Déclarations de TVA",
+                                'account': env.revenue,
+                                'taxes': [env.tax],
+                                }]))
+        Invoice.save(invoices)
+        Invoice.update_taxes(invoices)
+        if post:
+            Invoice.post(invoices)
+    return Invoice.browse([i.id for i in invoices])
+
+
+@contextmanager
+def committed_database():
+    """A test database that the code under test may commit in.
+
+    The send processing commits on its own (claim, then every delivery):
+    such tests cannot run inside one rolled-back transaction.  The database
+    is restored from DB_CACHE before and dropped after.  Its language is
+    French, like the users'.  Yield ``run``."""
+    drop_db()
+    activate_module(MODULE, lang='fr')
+    try:
+        yield run
+    finally:
+        drop_db()
+
+
+def run(func, *args, user=1, context=None, database=None):
+    """Run func in its own committed transaction, as the server runs a
+    call: retried with the locks it asks for"""
+    extras = {}
+    context = dict({'_skip_warnings': True}, **(context or {}))
+    while True:
+        try:
+            with Transaction().start(database or DB_NAME, user,
+                    context=context, **extras):
+                return func(*args)
+        except TransactionError as exception:
+            exception.fix(extras)
+
+
+@contextmanager
+def shared_database():
+    """The name of a database that two connections can use at once.
+
+    PostgreSQL: the test database.  SQLite: the in-memory test database
+    is one connection per thread, so it is copied to a file first."""
+    if backend.name != 'sqlite' or DB_NAME != ':memory:':
+        yield DB_NAME
+        return
+    folder = tempfile.mkdtemp(prefix='lot_facturation_')
+    saved_path = config.get('database', 'path')
+    name = 'send_shared'
+    source = backend.Database(DB_NAME).connect()
+    connection = source.get_connection()
+    try:
+        with sqlite3.connect(os.path.join(folder, name + '.sqlite')) as copy:
+            connection.backup(copy)
+        copy.close()
+    finally:
+        source.put_connection(connection)
+    config.set('database', 'path', folder)
+    try:
+        Pool(name).init()
+        yield name
+    finally:
+        Pool.stop(name)
+        config.set('database', 'path', saved_path)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_french_translations(config):
+    "activate_modules set-up (cached): French translations loaded"
+    from proteus import Model
+    Lang = Model.get('ir.lang', config=config)
+    fr, = Lang.find([('code', '=', 'fr')])
+    Lang.click([fr], 'load_translations')
+
+
+def create_french_firm(config=None):
+    """Proteus: the company (a French accounting firm), its chart, fiscal
+    year and a 20 % VAT; return (company, revenue account, tax)"""
+    from proteus import Model
+    from trytond.modules.account.tests.tools import (
+        create_chart, create_fiscalyear, create_tax, get_accounts)
+    from trytond.modules.account_invoice.tests.tools import (
+        set_fiscalyear_invoice_sequences)
+    from trytond.modules.company.tests.tools import create_company
+    Party = Model.get('party.party', config=config)
+    Lang = Model.get('ir.lang', config=config)
+    fr, = Lang.find([('code', '=', 'fr')])
+    firm = Party(name="Cabinet Dupont Expertise", lang=fr)
+    address = firm.addresses[0]
+    address.street, address.postal_code, address.city = (
+        "12 rue de la Paix", "75002", "Paris")
+    firm.identifiers.new(type='fr_siren', code=SIREN)
+    firm.save()
+    create_company(party=firm, currency='EUR')
+    fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear())
+    fiscalyear.click('create_period')
+    create_chart()
+    accounts = get_accounts()
+    tax = create_tax(Decimal('.20'))
+    tax.save()
+    Company = Model.get('company.company', config=config)
+    company, = Company.find([])
+    return company, accounts['revenue'], tax
+
+
+def posted_invoice(party, revenue, tax, amount, config=None):
+    "Proteus: a posted customer invoice of one line"
+    from proteus import Model
+    Invoice = Model.get('account.invoice', config=config)
+    Tax = Model.get('account.tax', config=config)
+    invoice = Invoice(type='out', party=party)
+    line = invoice.lines.new()
+    line.account = revenue
+    line.description = "Honoraires"
+    line.quantity = 1
+    line.unit_price = amount
+    line.taxes.append(Tax(tax.id))
+    invoice.click('post')
+    return invoice
