@@ -31,6 +31,8 @@ def run_phase(phase, database, args):
     "Run one phase in its own process; return its JSON report."
     command = [sys.executable, os.path.join(HERE, 'bench_phase.py'), phase,
         database, '--date', args.date]
+    if args.profile:
+        command += ['--profile', os.path.join(args.workdir, f'{phase}.prof')]
     output = subprocess.run(command, capture_output=True,
         text=True, env=world.environment(args))
     if output.returncode or args.verbose:
@@ -72,6 +74,8 @@ def main():
     parser.add_argument('--workdir', default=os.path.join(HERE, 'out'))
     parser.add_argument('--only', choices=['stock', 'batch'])
     parser.add_argument('-v', '--verbose', action='store_true')
+    parser.add_argument('--profile', action='store_true',
+        help="write a cProfile dump of each phase in the workdir")
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     template = f'bench_{args.n}'

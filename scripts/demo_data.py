@@ -263,7 +263,8 @@ def create_fiscal_years(config, company):
 
 def create_payment_terms(config):
     """Tryton's own terms (30 jours nets, à la réception, 30 jours fin de
-    mois) plus "Prélèvement SEPA à 30 jours" for direct debit."""
+    mois) plus "Prélèvement SEPA à 30 jours" for direct debit, and two terms
+    paid by bill of exchange (LCR, billet à ordre) for the traites."""
     PaymentTerm = Model.get('account.invoice.payment_term')
     terms = {
         key: PaymentTerm(model_id(config, f'account_invoice.{xml_id}'))
@@ -284,6 +285,17 @@ def create_payment_terms(config):
     if created or term._changed:
         term.save()
     terms['sdd30'] = term
+    for key, name, days, bill in [
+            ('lcr45', "LCR à 45 jours", 45, 'lcr'),
+            ('note60', "Billet à ordre à 60 jours", 60, 'promissory_note')]:
+        term, created = get_or_new('account.invoice.payment_term',
+            [('name', '=', name)], name=name, bill_of_exchange=bill)
+        if created:
+            line = term.lines.new(type='remainder')
+            delta, = line.relativedeltas
+            delta.days = days
+            term.save()
+        terms[key] = term
     return terms
 
 
@@ -364,6 +376,10 @@ def create_customers(country, terms):
             term = terms['receipt']
         elif index % 7 == 3:
             term = terms['eom30']
+        elif index % 11 == 5:
+            term = terms['lcr45']  # bills of exchange (traites), seed 003
+        elif index % 13 == 8:
+            term = terms['note60']
         else:
             term = terms['net30']
         if party.customer_payment_term != term:
