@@ -12,7 +12,9 @@ is half-exported.  An invoice is exported once.
 """
 import datetime
 import os
+import shutil
 
+from trytond.filestore import FileStore, filestore
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -58,9 +60,18 @@ class ChorusExport(ModelSQL, ModelView):
         return self.file_name or str(self.id)
 
     def store_file(self, path):
-        "Keep the ZIP at path as the export's file"
-        with open(path, 'rb') as archive:
-            self.file = archive.read()
+        """Keep the ZIP at path as the export's file: copied on disk into
+        Tryton's default file store (never whole in memory), else read"""
+        if type(filestore) is FileStore:
+            file_id = filestore._id(None)
+            filename = filestore._filename(
+                file_id, Transaction().database.name)
+            os.makedirs(os.path.dirname(filename), mode=0o770, exist_ok=True)
+            shutil.copyfile(path, filename)
+            self.file_id = file_id
+        else:
+            with open(path, 'rb') as archive:
+                self.file = archive.read()
         self.save()
 
 
