@@ -19,3 +19,11 @@ class BatchWarning(UserWarning):
 
 class BatchLockedError(UserError):
     pass
+
+
+class ChorusError(UserError):
+    pass
+
+
+class ExportError(UserError):
+    pass

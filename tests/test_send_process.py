@@ -158,15 +158,16 @@ def test_s2_send_asks_confirmation(smtp_server):
         assert len(smtp_server.messages) == 1
 
 
-def test_s2_chorus_is_an_extension_point():
+def test_s2_chorus_retrieves_the_sent_chorus_invoices():
+    "The extension point is filled by C3 (tests/test_chorus_export.py)"
     with committed_database() as run:
         company, ids = run(posted_invoices, [(("Ministère",),
                     {'channel': 'chorus'})])
         run(_prepare, ids)
         assert run(_send, ids, context={'company': company}) == ['pending']
-        with pytest.raises(Exception, match='Chorus'):
-            run(wizard, 'chorus', None, {'without_print_date': False},
-                context={'company': company})
+        result = run(wizard, 'chorus', None, {'without_print_date': False},
+            context={'company': company})
+        assert result['view']['defaults']['chorus_export']
 
 
 # --- S4: the nightly job ---

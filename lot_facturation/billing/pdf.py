@@ -25,10 +25,13 @@ def _stylesheet(css_text):
     return css, font_config
 
 
-def html_to_pdf(html, css_text):
-    "Render one HTML document with the stylesheet into PDF bytes"
+def html_to_pdf(html, css_text, variant=None):
+    """Render one HTML document with the stylesheet into PDF bytes,
+    as the PDF variant asked (e.g. 'pdf/a-3b' for Factur-X)"""
     css, font_config = _stylesheet(css_text)
     document = weasyprint.HTML(
         string=html, url_fetcher=_no_fetch).render(
         stylesheets=[css], font_config=font_config)
+    if variant:
+        return document.write_pdf(pdf_variant=variant)
     return document.write_pdf()

@@ -51,7 +51,8 @@ PROCESSINGS = {
         (PENDING, READY), (PENDING, READY), target=INTERNAL),
     'requeue': Processing((INTERNAL,), (INTERNAL,), target=PENDING),
     'send': Processing((READY,), (READY,), target=SENT),
-    'chorus': Processing((SENT,), (SENT,)),
+    # Ready invoices may be retrieved too: they become sent (seed 003)
+    'chorus': Processing((SENT,), (READY, SENT)),
     'export_print': Processing(
         (PENDING, READY, SENT), ALL_STATES, print_filters=True),
     }

@@ -85,8 +85,9 @@ class InvoiceReport(Report):
             '%s-%s' % (action.name, len(ids)))
 
     @classmethod
-    def render_pdfs(cls, invoices):
-        "Return the PDF bytes of each invoice by id, in bulk"
+    def render_pdfs(cls, invoices, variant=None):
+        """Return the PDF bytes of each invoice by id, in bulk (variant:
+        the PDF variant, e.g. 'pdf/a-3b')"""
         action = cls._action_report()
         by_language = defaultdict(list)
         for invoice in invoices:
@@ -101,7 +102,8 @@ class InvoiceReport(Report):
                     context = dict(base, documents=[document],
                         record=invoice, records=[invoice])
                     html = cls.render(action, context)
-                    result[invoice.id] = html_to_pdf(html, CSS_TEXT)
+                    result[invoice.id] = html_to_pdf(
+                        html, CSS_TEXT, variant=variant)
         return result
 
     @classmethod

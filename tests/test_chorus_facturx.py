@@ -1,0 +1,134 @@
+"""C1: Factur-X EN 16931 (PDF/A-3 with the CII XML) of customer invoices."""
+import io
+import unittest
+from decimal import Decimal
+
+import facturx
+import pypdf
+from lxml import etree
+
+from trytond.modules.company.tests import set_company
+from trytond.modules.lot_facturation.billing import facturx as builder
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+
+from tools_chorus import multi_vat_invoices
+
+NS = {
+    'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
+    'ram': 'urn:un:unece:uncefact:data:standard:'
+    'ReusableAggregateBusinessInformationEntity:100',
+    }
+
+
+def text(tree, path):
+    return [e.text for e in tree.iterfind(path, NS)]
+
+
+class FacturXTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('lot_facturation')
+
+    @with_transaction()
+    def test_c1_facturx_passes_xsd_multi_line_multi_vat(self):
+        env, (invoice,) = multi_vat_invoices()
+        with set_company(env.company):
+            xml = invoice.facturx_xml()
+        self.assertTrue(
+            facturx.xml_check_xsd(xml, flavor='factur-x', level='en16931'))
+        tree = etree.fromstring(xml)
+        self.assertEqual(text(tree, './/rsm:ExchangedDocumentContext//ram:ID'),
+            ['urn:cen.eu:en16931:2017'])
+        self.assertEqual(
+            text(tree, './rsm:ExchangedDocument/ram:ID'), [invoice.number])
+        # Every line has a product name, with or without product
+        self.assertEqual(text(tree, './/ram:SpecifiedTradeProduct/ram:Name'), [
+                "Tenue comptable mars 2026", "Déclarations de TVA",
+                "Mission de conseil", "Guide fiscal 2026"])
+        self.assertEqual(
+            text(tree, './/ram:SpecifiedTradeProduct/ram:SellerAssignedID'),
+            ['CONSEIL'])
+        # 450 + 136.50 = 586.50 at 20 %; 300 at 10 %; 39.98 at 5.5 %
+        header = './/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/'
+        self.assertEqual(sorted(zip(
+                    text(tree, header + 'ram:RateApplicablePercent'),
+                    text(tree, header + 'ram:BasisAmount'),
+                    text(tree, header + 'ram:CalculatedAmount'))), [
+                ('10', '300.00', '30.00'),
+                ('20', '586.50', '117.30'),
+                ('5.5', '39.98', '2.20')])
+        total = './/ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:'
+        self.assertEqual(text(tree, total + 'LineTotalAmount'), ['926.48'])
+        self.assertEqual(text(tree, total + 'TaxTotalAmount'), ['149.50'])
+        self.assertEqual(text(tree, total + 'GrandTotalAmount'), ['1075.98'])
+        self.assertEqual(text(tree, total + 'DuePayableAmount'), ['1075.98'])
+        self.assertEqual(invoice.total_amount, Decimal('1075.98'))
+        # Buyer identified by its SIREN, Chorus service code as reference
+        self.assertIn('732829320', text(tree,
+                './/ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID'))
+        self.assertEqual(text(tree, './/ram:BuyerReference'),
+            ['SERVICE-COMPTA'])
+
+    @with_transaction()
+    def test_c1_facturx_credit_note_passes_xsd(self):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        env, (invoice,) = multi_vat_invoices()
+        with set_company(env.company):
+            credit, = Invoice.credit([invoice])
+            credit.invoice_date = env.today
+            credit.save()
+            Invoice.post([credit])
+            xml = credit.facturx_xml()
+        builder.check_xml(xml)
+        tree = etree.fromstring(xml)
+        self.assertEqual(text(tree, './/rsm:ExchangedDocument/ram:TypeCode'),
+            ['381'])
+        self.assertEqual(text(tree, './/ram:GrandTotalAmount'), ['1075.98'])
+
+    @with_transaction()
+    def test_c1_stock_16b_cii_fails_the_factur_x_xsd(self):
+        "Why we ship our own template: Tryton 8.0's output is refused"
+        pool = Pool()
+        EDocument = pool.get('edocument.uncefact.invoice')
+        env, (invoice,) = multi_vat_invoices()
+        with set_company(env.company):
+            xml = EDocument(invoice).render('16B-CII')
+        with self.assertRaises(builder.FacturXError):
+            builder.check_xml(xml)
+
+    @with_transaction()
+    def test_c1_facturx_pdf_embeds_xml_with_number_and_totals(self):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        env, (invoice,) = multi_vat_invoices()
+        with set_company(env.company):
+            pdf = Invoice.render_facturx([invoice])[invoice.id]
+        filename, xml = builder.extract(pdf)
+        self.assertEqual(filename, 'factur-x.xml')
+        builder.check_xml(xml)
+        tree = etree.fromstring(xml)
+        self.assertEqual(
+            text(tree, './rsm:ExchangedDocument/ram:ID'), [invoice.number])
+        self.assertEqual(text(tree, './/ram:GrandTotalAmount'), ['1075.98'])
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        metadata = reader.trailer['/Root']['/Metadata'].get_object(
+            ).get_data().decode('utf-8')
+        self.assertIn('<pdfaid:part>3</pdfaid:part>', metadata)
+        self.assertIn('EN 16931', metadata)
+        self.assertIn('/OutputIntents', reader.trailer['/Root'])
+        self.assertIn(invoice.number, reader.pages[0].extract_text())
+
+    @with_transaction()
+    def test_c1_facturx_report_from_the_invoice(self):
+        pool = Pool()
+        Report = pool.get('lot_facturation.invoice_facturx', type='report')
+        env, invoices = multi_vat_invoices(count=2)
+        with set_company(env.company):
+            ext, content, _, name = Report.execute([invoices[0].id], {})
+            self.assertEqual(ext, 'pdf')
+            self.assertEqual(builder.extract(content)[0], 'factur-x.xml')
+            ext, content, _, _ = Report.execute([i.id for i in invoices], {})
+            self.assertEqual(ext, 'zip')
