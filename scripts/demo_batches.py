@@ -91,5 +91,7 @@ def create_batches(config, today):
 
 def create_lot_facturation_data(config, company, today=None):
     today = today or dt.date.today()
+    import demo_send
     create_charges(company, today)
     create_batches(config, today)
+    demo_send.send_on_paper(config, skip_warnings)

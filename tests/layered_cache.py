@@ -10,12 +10,17 @@ functions on it and caches the result under the stock name.  The database
 a scenario gets is the same; only the cold cost changes.
 """
 from trytond.tests import tools
-from trytond.tests.test_tryton import backup_db_cache, restore_db_cache
+from trytond.tests.test_tryton import (
+    backup_db_cache, drop_db, restore_db_cache)
 
 _stock_activate_modules = tools.activate_modules
 
 
 def activate_modules(modules, *setup):
+    # Stock scenarios drop their database in doctest_teardown; pytest tests
+    # that call this from a fixture do not, and PostgreSQL cannot restore a
+    # cache over an existing database.
+    drop_db()
     if not setup:
         return _stock_activate_modules(modules)
     if isinstance(modules, str):

@@ -32,7 +32,7 @@ from trytond.modules.lot_facturation.billing import (
     taxes as core_taxes)
 from trytond.modules.lot_facturation.billing.money import line_amount
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module
+from trytond.tests.test_tryton import activate_module, drop_db
 
 D = Decimal
 TODAY = dt.date(2026, 3, 16)
@@ -45,6 +45,7 @@ SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
 
 @pytest.fixture(scope='module')
 def tryton():
+    drop_db()  # a fresh database, whatever the tests before committed
     activate_module('lot_facturation')
 
 

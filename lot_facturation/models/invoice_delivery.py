@@ -122,6 +122,10 @@ class Invoice(metaclass=PoolMeta):
         ``record``, the invoice).  Commits on its own (claim and every
         delivery): the caller must not write these invoices afterwards in
         its own transaction."""
+        if backend.name == 'sqlite':
+            # SQLite has a single writer: the caller's pending writes (the
+            # wizard's confirmation...) would lock out our own transactions.
+            Transaction().commit()
         ids = sorted({i.id for i in invoices})
         mail_override = MailOverride(subject, body) if subject or body else None
         outcomes = []
