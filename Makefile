@@ -4,6 +4,7 @@
 #   make test PYTEST_ARGS='-k batch -x'
 #   make test-sqlite          SQLite only (fastest feedback)
 #   make test-postgresql      PostgreSQL only (throwaway cluster)
+#   make test-browser         French web client in headless Chromium only
 #   make demo                 French demo database + web client on :8000
 #   make update-po            refresh lot_facturation/locale/fr.po
 PYTHON ?= python3
@@ -16,10 +17,12 @@ PYTEST_ARGS ?=
 # (Debian's own python3); npm only where Node.js has none.
 NEED_VENV := $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
 NEED_NPM := $(shell command -v npm >/dev/null || echo npm)
-APT_TEST := postgresql libharfbuzz-subset0 $(NEED_VENV)
+# Browser tests: Debian's Chromium (Playwright never downloads one) and npm
+# for the web client sao.
+APT_TEST := postgresql libharfbuzz-subset0 chromium $(NEED_VENV) $(NEED_NPM)
 APT_DEMO := libharfbuzz-subset0 $(NEED_VENV) $(NEED_NPM)
 
-.PHONY: test test-sqlite test-postgresql test-deps demo demo-deps \
+.PHONY: test test-sqlite test-postgresql test-browser test-deps demo demo-deps \
 	update-po venv clean-cache
 
 # --- virtualenv -----------------------------------------------------------
@@ -44,6 +47,9 @@ test-sqlite: test-deps venv
 
 test-postgresql: test-deps venv
 	scripts/run-tests postgresql $(PYTEST_ARGS)
+
+test-browser: test-deps venv
+	scripts/run-tests browser $(PYTEST_ARGS)
 
 # --- French translations --------------------------------------------------
 update-po: venv

@@ -132,6 +132,10 @@ class Batch(Workflow, ModelSQL, ModelView):
     progress = fields.Float(
         "Progress", digits=(3, 0), readonly=True,
         help="Share of the invoices of the batch already generated.")
+    progress_ratio = fields.Function(fields.Float(
+            "Progress", digits=(1, 2),
+            help="Share of the invoices of the batch already generated."),
+        'get_progress_ratio')
     proposals = fields.One2Many(
         'account.invoice.batch.proposal', 'batch', "Invoices to Create",
         readonly=True)
@@ -217,6 +221,16 @@ class Batch(Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def view_attributes(cls):
+        "The progress bar shows once the generation has started."
+        return super().view_attributes() + [
+            ('/form//group[@id="progress"]', 'states', {
+                    'invisible': ~Eval('state').in_(
+                        ['running', 'done', 'failed']),
+                    }),
+            ]
+
+    @classmethod
     def default_company(cls):
         return Transaction().context.get('company')
 
@@ -289,6 +303,10 @@ class Batch(Workflow, ModelSQL, ModelView):
         if self.schedule_month and not self.schedule_year:
             if self.reference_date:
                 self.schedule_year = self.reference_date.year
+
+    def get_progress_ratio(self, name):
+        "The progress as the fraction Tryton's progress bar displays."
+        return (self.progress or 0) / 100
 
     @classmethod
     def get_totals(cls, batches, names):

@@ -29,8 +29,8 @@ class Batch(metaclass=PoolMeta):
         super().__setup__()
         cls._buttons.update({
                 'send_invoices': {
-                    'invisible': ~Eval('state').in_(['done', 'failed']),
-                    'readonly': ~Eval('posted_invoice_count', 0),
+                    'invisible': (~Eval('state').in_(['done', 'failed'])
+                        | ~Eval('posted_invoice_count', 0)),
                     'icon': 'tryton-email',
                     'depends': ['state', 'posted_invoice_count'],
                     },

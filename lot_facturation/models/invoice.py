@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from trytond.i18n import gettext
 from trytond.model import Index, dualmethod, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from ..billing.taxes import compute_invoice_taxes
@@ -49,6 +49,20 @@ class Invoice(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.batch, Index.Range())))
+
+    @classmethod
+    def view_attributes(cls):
+        "In a batch's invoice list, draft invoices are highlighted (seed 000)."
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        attributes = super().view_attributes()
+        view_id = Transaction().context.get('view_id')
+        if view_id and view_id == ModelData.get_id(
+                'lot_facturation', 'batch_invoice_view_list'):
+            attributes.append(('/tree', 'visual',
+                    If(Eval('state') == 'draft', 'success',
+                        If(Eval('state') == 'cancelled', 'muted', ''))))
+        return attributes
 
     @fields.depends('payment_term')
     def on_change_with_direct_debit(self, name=None):

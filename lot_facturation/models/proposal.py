@@ -18,7 +18,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -101,6 +101,16 @@ class Proposal(ModelSQL, ModelView):
                 Index(t, (t.invoice, Index.Range())),
                 })
         cls._order = [('id', 'ASC')]
+
+    @classmethod
+    def view_attributes(cls):
+        "Status colours of the preview; left-out invoices are greyed."
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(~Eval('selected', True), 'muted', '')),
+            ('/tree/field[@name="status"]', 'visual',
+                If(Eval('status') == 'blocked', 'danger',
+                    If(Eval('status') == 'warning', 'warning', 'success'))),
+            ]
 
     @classmethod
     def default_selected(cls):

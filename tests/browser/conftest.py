@@ -1,0 +1,158 @@
+"""End-to-end browser tests: the French web client (sao) on the demo data.
+
+One session builds a fresh French demo database with ``scripts/run-demo``
+(in ``test-output/browser/demo``, never the developer's ``demo/``), starts a
+test SMTP server (``tests/smtp_sink.py``) and ``trytond`` serving sao on a
+free port of 127.0.0.1 with Tryton's ``[email] uri`` pointing at that
+server, then drives Debian's Chromium through Playwright.  Playwright never
+downloads a browser here: ``executable_path`` is ``/usr/bin/chromium``.
+
+Run them with ``scripts/run-tests browser`` (a stage of ``make test``).
+Screenshots of every step land in ``test-output/browser/``.
+"""
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / 'test-output' / 'browser'
+CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
+    '--disable-background-networking', '--disable-component-update',
+    '--no-first-run']
+DATABASE = 'lot_facturation_demo'
+VIEWPORT = {'width': 1280, 'height': 800}
+# Settings tests/conftest.py gives the unit tests; not for our subprocesses
+TEST_ENV = ['TRYTOND_DATABASE__URI', 'TRYTOND_DATABASE_URI',
+    'TRYTOND_DATABASE__PATH', 'DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG']
+
+sys.path.insert(0, str(ROOT / 'tests'))
+from smtp_sink import SMTPSink, free_port  # noqa: E402
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ENV}
+    env.update(extra)
+    return env
+
+
+def build_demo(folder):
+    """A fresh French demo database in folder (scripts/run-demo).
+
+    Developers iterating on these tests may set BROWSER_REUSE_DEMO=1: the
+    database built by the previous session (kept untouched in
+    .cache/browser-demo/) is copied instead of rebuilt.  CI never sets it.
+    """
+    pristine = ROOT / '.cache' / 'browser-demo'
+    if os.environ.get('BROWSER_REUSE_DEMO') == '1' and pristine.is_dir():
+        shutil.copytree(pristine, folder)
+        return
+    log = OUTPUT / 'run-demo.log'
+    with log.open('w') as output:
+        result = subprocess.run([str(ROOT / 'scripts' / 'run-demo')],
+            env=clean_env(DEMO_DIR=str(folder), DEMO_SERVE='0'),
+            stdout=output, stderr=subprocess.STDOUT)
+    if result.returncode:
+        pytest.fail(f"scripts/run-demo failed, see {log}", pytrace=False)
+    shutil.rmtree(pristine, ignore_errors=True)
+    shutil.copytree(folder, pristine)
+
+
+def write_config(folder, port, smtp_uri):
+    sao = ROOT / 'demo' / 'web' / 'node_modules' / 'tryton-sao'
+    config = folder / 'browser.conf'
+    config.write_text(f"""[database]
+uri = sqlite://
+path = {folder}
+language = fr
+
+[web]
+listen = 127.0.0.1:{port}
+root = {sao}
+
+[email]
+uri = {smtp_uri}
+from = Artis Services SAS <facturation@artis-services.example>
+
+[queue]
+worker = False
+""")
+    return config
+
+
+def wait_http(url, process, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("trytond stopped at start-up, see "
+                f"{OUTPUT / 'trytond.log'}", pytrace=False)
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"trytond did not answer on {url}", pytrace=False)
+
+
+@pytest.fixture(scope='session')
+def output():
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    OUTPUT.mkdir(parents=True)
+    return OUTPUT
+
+
+@pytest.fixture(scope='session')
+def smtp():
+    sink = SMTPSink()
+    sink.controller.start()   # not sink.start(): no trytond config here
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture(scope='session')
+def server(output, smtp):
+    "trytond serving sao and a fresh demo database; yields its URL"
+    folder = output / 'demo'
+    build_demo(folder)
+    port = free_port()
+    config = write_config(folder, port, smtp.uri)
+    with (output / 'trytond.log').open('w') as log:
+        process = subprocess.Popen(
+            [str(ROOT / '.venv' / 'bin' / 'trytond'), '-c', str(config),
+                '-d', DATABASE, '-v'],
+            env=clean_env(), stdout=log, stderr=subprocess.STDOUT)
+        url = f'http://127.0.0.1:{port}/'
+        try:
+            wait_http(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope='session')
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    "Remember each phase's report on the test (screenshot on failure)"
+    report = yield
+    setattr(item, 'report_' + report.when, report)
+    return report

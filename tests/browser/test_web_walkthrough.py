@@ -1,0 +1,242 @@
+"""An accountant's month in the French web client, end to end (issue 6).
+
+Seed 000 then seed 003, on the demo data, in headless Chromium: log in,
+create a batch, preview it and read its totals (B4), generate (B6), post
+all (B7), prepare and send the invoices with "Imprimer ou traiter les
+factures client" (S2, S3) to a test SMTP server, read the exchange log
+(S6).  Each test is one screen of that story and continues where the
+previous one stopped (same browser page); every step saves a screenshot in
+test-output/browser/.
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sao import Client, amount
+
+ACCOUNTANT = ('comptable', 'comptable-demo')
+SUBJECT = "Facturation mensuelle — essai navigateur"
+BATCH_MENU = ('Financier', 'Facturation en lot')
+ACCOUNTANT_EMAIL = 'claire.fontaine@artis-services.example'
+
+
+
+@pytest.fixture(scope='module')
+def client(server, browser, output):
+    context = browser.new_context(
+        viewport={'width': 1280, 'height': 800}, locale='fr-FR')
+    page = context.new_page()
+    client = Client(page, output)
+    client.login(server, *ACCOUNTANT)
+    yield client
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def shot_on_failure(request, client):
+    "A failed step leaves a screenshot of what the screen showed"
+    yield
+    report = getattr(request.node, 'report_call', None)
+    if report is not None and report.failed:
+        client.shot('FAILED-' + request.node.name)
+
+
+@pytest.fixture(scope='module')
+def seen():
+    "What earlier screens showed, for the later ones to compare"
+    return {}
+
+
+def test_login_menu_in_french(client):
+    "The accountant finds the batch invoicing menu, in French"
+    client.expand_menu(*BATCH_MENU, "Lots de facturation")
+    menu = client.page.locator('#menu')
+    for entry in ["Lots de facturation", "Échéances de facturation",
+            "Générer les intérêts", "Répartitions de facture",
+            "Imprimer ou traiter les factures client",
+            "Suivi des échanges"]:
+        expect(menu.locator(f'div.column-char[title="{entry}"]')
+            ).to_be_visible()
+    # Configuration is for the batch invoicing administrators only
+    expect(menu.locator('div.column-char[title="Configuration"]')
+        ).to_have_count(0)
+    client.shot('menu')
+
+
+def test_b2_create_batch(client):
+    "A new batch: subject, reference date today, one invoice per customer"
+    client.open_menu(*BATCH_MENU, "Lots de facturation")
+    client.hide_menu()
+    client.toolbar('new_').click()
+    client.idle()
+    client.fill('name', SUBJECT)
+    client.select('grouping', "Une facture par client")
+    client.expect_value('recording_mode', "Mode édition (factures brouillon)")
+    client.expect_value('state', "Brouillon")
+    # Only the buttons that apply to a batch in draft
+    expect(client.button('preview')).to_be_visible()
+    for name in ['generate', 'post_invoices', 'send_invoices']:
+        expect(client.button(name)).to_be_hidden()
+    client.shot('batch-criteria')
+
+
+def test_b4_preview_totals(client, seen):
+    "Preview: the warning of seed 000, then proposals with their totals"
+    client.click('preview')
+    client.answer("répartitions de facture qui n'ont pas été estampillées",
+        "Oui")
+    # The demo generated last month's batch today: the duplicate warning
+    client.answer("générée plus tôt aujourd'hui", "Oui")
+    client.expect_value("state", "Aperçu généré")
+    client.page_tab("Aperçu des items à facturer")
+    count = int(client.value('invoice_count'))
+    untaxed = amount(client.value('untaxed_amount'))
+    tax = amount(client.value('tax_amount'))
+    total = amount(client.value('total_amount'))
+    assert count > 0
+    assert untaxed > 0 and tax > 0
+    assert total == untaxed + tax
+    proposals = client.tab.locator('.form-one2many').first
+    expect(proposals).to_contain_text(f'/ {count}')
+    assert client.list_sum(proposals, "Total") == total
+    assert client.list_sum(proposals, "Hors taxe") == untaxed
+    # Status colours: ready proposals are green, warnings orange
+    statuses = proposals.locator('td[data-title^="Statut"]')
+    expect(statuses.filter(has_text="Prête").first).to_have_class(
+        'editable success')
+    expect(client.button('generate')).to_be_visible()
+    seen.update(count=count, untaxed=untaxed, tax=tax, total=total,
+        number=client.value('number'))
+    client.shot('batch-preview')
+
+
+def test_b6_generate(client, seen):
+    "Generate after the irreversible-action confirmation: drafts in green"
+    client.button('generate').click()
+    client.answer("irréversible", "Valider")
+    client.expect_value('state', "Terminé")
+    expect(client.tab.locator('.form-progressbar, .progress').first
+        ).to_contain_text('100')
+    client.page_tab("Factures")
+    invoices = client.tab.locator('.form-one2many:visible').first
+    expect(invoices).to_contain_text(f'/ {seen["count"]}')
+    expect(client.widget('draft_invoice_count')).to_have_value(
+        str(seen['count']))
+    # What generation created is what the preview showed, to the cent
+    assert client.list_sum(invoices, "Total") == seen['total']
+    assert client.list_sum(invoices, "Hors taxe") == seen['untaxed']
+    drafts = invoices.locator('tr.success')
+    expect(drafts.first).to_be_visible()
+    expect(client.button('post_invoices')).to_be_visible()
+    expect(client.button('generate')).to_be_hidden()
+    client.shot('batch-generated')
+
+
+def test_b6_notified(client, seen, smtp):
+    "The accountant is notified that the generation ended, also by e-mail"
+    notices = [m for to, m in smtp.messages if ACCOUNTANT_EMAIL in to]
+    assert [m['Subject'] for m in notices] == [   # French spacing: nbsp
+        f"Les factures du lot «\xa0{seen['number']}\xa0» ont été générées."]
+    client.page.locator('#user-preferences .dropdown-toggle').first.click()
+    expect(client.page.locator('.notification-menu')).to_contain_text(
+        f"Les factures du lot « {seen['number']} » ont été générées.")
+    client.shot('notification')
+    client.page.keyboard.press('Escape')
+
+
+def test_b7_post_all(client, seen):
+    "Post all: the date is confirmed; SEPA invoices without mandate wait"
+    client.click('post_invoices')
+    dialog = client.dialog
+    expect(dialog).to_contain_text(
+        "Toutes les factures en édition du lot seront estampillées")
+    client.shot('post-all')
+    dialog.locator('.modal-footer button', has_text="Estampiller").click()
+    client.idle()
+    message = client.widget('message')
+    expect(message).to_have_value(re.compile("n'a pas de mandat validé"))
+    waiting = message.input_value().count("n'a pas de mandat validé")
+    expect(client.widget('draft_invoice_count')).to_have_value(str(waiting))
+    posted = seen['count'] - waiting
+    expect(client.widget('posted_invoice_count')).to_have_value(str(posted))
+    invoices = client.tab.locator('.form-one2many:visible').first
+    expect(invoices.locator('td[data-title^="État"]').filter(
+            has_text="Comptabilisé")).not_to_have_count(0)
+    # Drafts left are the SEPA ones: still highlighted, still postable
+    expect(invoices.locator('tr.success')).to_have_count(
+        min(waiting, invoices.locator('tbody tr').count()))
+    expect(client.button('send_invoices')).to_be_visible()
+    expect(client.button('post_invoices')).to_be_visible()
+    seen['posted'] = posted
+    client.shot('batch-posted')
+
+def process(client, processing, number):
+    "Run 'Imprimer ou traiter les factures client' on one batch"
+    client.open_menu(*BATCH_MENU, "Imprimer ou traiter les factures client")
+    client.select('processing', processing)
+    for name in ['batch_from', 'batch_to']:
+        client.fill_many2one(name, number)
+
+
+def exchange_log(client):
+    "Open 'Suivi des échanges' on every exchange; the count it shows"
+    client.open_menu(*BATCH_MENU, "Suivi des échanges")
+    client.hide_menu()
+    client.page_tab("Tous")
+    expect(client.tab).to_contain_text(re.compile(r'_ ?/ ?\d+'))
+    return int(re.search(r'_ ?/ ?(\d+)', client.tab.inner_text()).group(1))
+
+
+def test_s2_prepare_sending(client, seen):
+    "Prepare sending: the batch's pending invoices become ready"
+    # The demo already sent a few invoices on paper: their exchanges
+    seen['exchanges'] = exchange_log(client)
+    client.page.locator('#tablist li.active a .close, '
+        '#tablist li.active button.close').first.click()
+    client.idle()
+    process(client, "Préparer l'envoi des factures", seen['number'])
+    client.shot('process-prepare')
+    client.form.locator('button', has_text="Traiter").click()
+    client.idle()
+    expect(client.widget('message')).to_have_value(
+        f"{seen['posted']} facture(s) traitée(s).")
+    client.form.locator('button', has_text="Fermer").click()
+    client.idle()
+
+
+def test_s3_send(client, seen, smtp):
+    "Send: confirmed as definitive, then e-mailed to the SMTP server"
+    process(client, "Envoyer les factures", seen['number'])
+    client.form.locator('button', has_text="Traiter").click()
+    client.answer("l'envoi de la facture au destinataire est définitif",
+        "Oui")
+    expect(client.widget('message')).to_have_value(re.compile(
+            f"^{seen['posted']} facture\\(s\\) envoyée\\(s\\), 0 en erreur"))
+    client.shot('process-sent')
+    # To the customers (the accountant also got the B6 notice): one
+    # e-mail per invoice, with its PDF, or the customer portal notice
+    mails = [(to, m) for to, m in smtp.messages if ACCOUNTANT_EMAIL not in to]
+    assert mails
+    for recipients, message in mails:
+        body = message.get_body(('plain', 'html')).get_content()
+        assert smtp.pdf_attachments(message) or 'espace client' in body
+    seen['emails'] = len(mails)
+    client.form.locator('button', has_text="Fermer").click()
+    client.idle()
+
+
+def test_s6_exchange_log(client, seen):
+    "The exchange log shows one sent delivery per invoice of the batch"
+    total = exchange_log(client)
+    assert total == seen['exchanges'] + seen['posted']
+    log = client.tab
+    # Latest first: ours, all sent
+    statuses = log.locator('td[data-title^="Statut"]')
+    expect(statuses.first).to_have_text("Envoyé")
+    channels = log.locator('td[data-title^="Canal"]')
+    expect(channels.filter(has_text="Courriel").first).to_be_visible()
+    # Nothing in error, nothing left in progress
+    expect(log.locator('.nav-tabs a', has_text="En cours")).to_contain_text(
+        "0")
+    client.shot('exchanges')
