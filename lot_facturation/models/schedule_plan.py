@@ -219,11 +219,17 @@ class Schedule(metaclass=PoolMeta):
         Consumption = pool.get('sale.subscription.line.consumption')
         if not any(actuals[s.id] for s, _ in links):
             return
+        # Plain SQL: the ORM would read every schedule field for 3 columns.
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
         ids = {}
-        for schedule in cls.search([
-                    ('subscription', 'in', [s.id for s, _ in links]),
-                    ], order=[]):
-            ids[schedule.subscription.id, schedule.billing_date] = schedule.id
+        for sub_ids in grouped_slice([s.id for s, _ in links]):
+            cursor.execute(*table.select(
+                    table.id, table.subscription, table.billing_date,
+                    where=fields.SQL_OPERATORS['in'](
+                        table.subscription, list(sub_ids))))
+            for id_, subscription, billing_date in cursor:
+                ids[subscription, _date(billing_date)] = id_
         targets = defaultdict(list)
         for subscription, invoice_dates in links:
             delays = {l.id: l.consumption_delay or dt.timedelta()
