@@ -4,13 +4,14 @@ The scenarios (scenario_op_*.rst, scenario_i_interest_batch.rst) walk the
 user's errors through the wizards; these tests cover the remaining guards
 directly.
 """
+import datetime as dt
 import unittest
 from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.lot_facturation.models.operation import (
-    OperationError, check_amount, check_customer_invoice)
+    OperationError, check_amount, check_customer_invoice, check_period_open)
 from trytond.model.exceptions import RequiredValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -56,6 +57,14 @@ class OperationErrorsTestCase(unittest.TestCase):
                 'is above the balance', check_amount,
                 item, Decimal('10.01'), Decimal(10))
             check_amount(item, Decimal(10), Decimal(10))
+
+    @with_transaction()
+    def test_o1_no_open_period_at_the_date(self):
+        company = create_company()
+        with set_company(company):
+            self.assertError(
+                'There is no open accounting period at 03/01/2026',
+                check_period_open, company, dt.date(2026, 3, 1))
 
     @with_transaction()
     def test_o4_deposit_disabled_or_enabled_without_method(self):
