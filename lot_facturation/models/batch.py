@@ -27,6 +27,25 @@ STATES = [
 MONTHS = [(None, '')] + [(f'{m:02d}', f'{m:02d}') for m in range(1, 13)]
 
 
+# B6: a batch is previewed, generated (running), then done or failed;
+# a failed batch runs again; cancelling removes its draft invoices (refused
+# once some are posted) and a cancelled batch can be reset to draft.
+TRANSITIONS = {
+    ('draft', 'previewed'),
+    ('previewed', 'previewed'),
+    ('previewed', 'draft'),
+    ('previewed', 'running'),
+    ('failed', 'running'),
+    ('running', 'done'),
+    ('running', 'failed'),
+    ('previewed', 'cancelled'),
+    ('failed', 'cancelled'),
+    ('done', 'cancelled'),
+    ('draft', 'cancelled'),
+    ('cancelled', 'draft'),
+    }
+
+
 class Batch(Workflow, ModelSQL, ModelView):
     __name__ = 'account.invoice.batch'
     _rec_name = 'number'
@@ -174,20 +193,7 @@ class Batch(Workflow, ModelSQL, ModelView):
                 (t.state, Index.Equality(cardinality='low')),
                 where=t.state.in_(['draft', 'previewed', 'running'])))
         cls._order = [('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'previewed'),
-            ('previewed', 'previewed'),
-            ('previewed', 'draft'),
-            ('previewed', 'running'),
-            ('failed', 'running'),
-            ('running', 'done'),
-            ('running', 'failed'),
-            ('previewed', 'cancelled'),
-            ('failed', 'cancelled'),
-            ('done', 'cancelled'),
-            ('draft', 'cancelled'),
-            ('cancelled', 'draft'),
-            }
+        cls._transitions |= TRANSITIONS
         cls._buttons.update({
                 'preview': {
                     'invisible': ~Eval('state').in_(['draft', 'previewed']),
