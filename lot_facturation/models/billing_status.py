@@ -83,7 +83,8 @@ class Invoice(metaclass=PoolMeta):
         table = Exchange.__table__()
         cursor = Transaction().connection.cursor()
         result = set()
-        for sub_ids in grouped_slice([i.id for i in invoices]):
+        for sub_ids in grouped_slice(
+                [i.id for i in invoices], Transaction().database.IN_MAX):
             cursor.execute(*table.select(table.invoice,
                     where=table.invoice.in_(list(sub_ids))
                     & (table.channel == 'export')
@@ -100,7 +101,8 @@ class Invoice(metaclass=PoolMeta):
         origins = {'account.invoice.line,%s' % l.id: l.invoice.id
             for i in invoices for l in i.lines}
         credited = defaultdict(Decimal)
-        for sub in grouped_slice(list(origins)):
+        for sub in grouped_slice(
+                list(origins), Transaction().database.IN_MAX):
             lines = Line.search([
                     ('origin', 'in', list(sub)),
                     ('invoice.state', 'in', ['posted', 'paid']),

@@ -223,7 +223,8 @@ class Schedule(metaclass=PoolMeta):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         ids = {}
-        for sub_ids in grouped_slice([s.id for s, _ in links]):
+        for sub_ids in grouped_slice(
+                [s.id for s, _ in links], Transaction().database.IN_MAX):
             cursor.execute(*table.select(
                     table.id, table.subscription, table.billing_date,
                     where=fields.SQL_OPERATORS['in'](
