@@ -164,13 +164,17 @@ class Batch(Workflow, ModelSQL, ModelView):
         fields.Integer("Invoices to Create"), 'get_totals')
     item_count = fields.Function(fields.Integer("Items"), 'get_totals')
     hours = fields.Function(
-        fields.Numeric("Hours", digits=(16, 2)), 'get_totals')
+        fields.Numeric("Hours Worked", digits=(16, 2)), 'get_totals')
     untaxed_amount = fields.Function(Monetary(
-            "Untaxed", currency='currency', digits='currency'), 'get_totals')
+            "Billable Amount", currency='currency', digits='currency',
+            help="Untaxed amount of the invoices to create."),
+        'get_totals')
     tax_amount = fields.Function(Monetary(
-            "Tax", currency='currency', digits='currency'), 'get_totals')
+            "Tax", currency='currency', digits='currency',
+            help="Tax of the taxable contracts only."), 'get_totals')
     total_amount = fields.Function(Monetary(
-            "Total", currency='currency', digits='currency'), 'get_totals')
+            "Total", currency='currency', digits='currency',
+            help="Billable amount + tax."), 'get_totals')
     draft_invoice_count = fields.Function(
         fields.Integer("Draft Invoices"), 'get_invoice_counts')
     posted_invoice_count = fields.Function(
