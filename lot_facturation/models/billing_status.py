@@ -84,7 +84,7 @@ class Invoice(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         result = set()
         for sub_ids in grouped_slice(
-                [i.id for i in invoices], Transaction().database.IN_MAX):
+                [i.id for i in invoices], 1000):
             cursor.execute(*table.select(table.invoice,
                     where=table.invoice.in_(list(sub_ids))
                     & (table.channel == 'export')
@@ -102,7 +102,7 @@ class Invoice(metaclass=PoolMeta):
             for i in invoices for l in i.lines}
         credited = defaultdict(Decimal)
         for sub in grouped_slice(
-                list(origins), Transaction().database.IN_MAX):
+                list(origins), 1000):
             lines = Line.search([
                     ('origin', 'in', list(sub)),
                     ('invoice.state', 'in', ['posted', 'paid']),

@@ -88,7 +88,7 @@ class Invoice(metaclass=PoolMeta):
         ids = [i.id for i in sorted(invoices,
                 key=lambda i: (i.invoice_date, i.number or '', i.id))]
         rows = []
-        for sub_ids in grouped_slice(ids, Transaction().database.IN_MAX):
+        for sub_ids in grouped_slice(ids, 1000):
             rows.extend(_export_invoice(i) for i in cls.browse(sub_ids))
         text = builder.build(format_, rows)
         data = text.encode(ENCODINGS.get(format_, 'utf-8'), 'replace')

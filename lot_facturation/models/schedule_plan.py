@@ -224,7 +224,7 @@ class Schedule(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         ids = {}
         for sub_ids in grouped_slice(
-                [s.id for s, _ in links], Transaction().database.IN_MAX):
+                [s.id for s, _ in links], 1000):
             cursor.execute(*table.select(
                     table.id, table.subscription, table.billing_date,
                     where=fields.SQL_OPERATORS['in'](
