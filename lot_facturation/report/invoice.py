@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
-from ..billing.pdf import html_to_pdf
+from ..formats.pdf import html_to_pdf
 from .invoice_data import build_documents, invoice_language
 
 CSS_TEXT = (pathlib.Path(__file__).parent / 'invoice.css').read_text()

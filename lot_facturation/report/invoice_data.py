@@ -7,7 +7,7 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from ..billing.invoice_document import (
+from ..formats.invoice_document import (
     LEGAL_RECOVERY_INDEMNITY, DocumentLine, InvoiceDocument, PartyBlock,
     TaxRow)
 

@@ -1,0 +1,143 @@
+# This file is part of lot_facturation.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""CII XML of the Factur-X EN 16931 profile (SPEC C1).
+
+Tryton 8.0's ``edocument_uncefact`` 16B-CII output fails the Factur-X XSD
+(empty ExchangedDocumentContext, lines without product lack
+SpecifiedTradeProduct, elements outside the profile).  We extend its
+``edocument.uncefact.invoice`` with our own template
+(``template/factur-x-en16931``, derived from Tryton's) and the values it
+needs; everything else (seller/buyer, type code, sign) is Tryton's.
+"""
+import os
+from decimal import Decimal
+
+import genshi.template
+
+from trytond.model import fields
+from trytond.pool import PoolMeta
+from trytond.tools import cached_property
+
+from ..formats.facturx import GUIDELINE_EN16931
+
+FACTURX_TEMPLATE = 'factur-x-en16931'
+DEFAULT_COUNTRY = 'FR'
+DEFAULT_UNIT = 'C62'  # one (unit)
+loader = genshi.template.TemplateLoader(
+    os.path.join(os.path.dirname(os.path.dirname(__file__)), 'template'),
+    auto_reload=True)
+
+
+class UNCEFACTInvoice(metaclass=PoolMeta):
+    __name__ = 'edocument.uncefact.invoice'
+
+    def _get_template(self, version):
+        if version == FACTURX_TEMPLATE:
+            return loader.load(
+                os.path.join(version, 'CrossIndustryInvoice.xml'))
+        return super()._get_template(version)
+
+    @property
+    def guideline_id(self):
+        return GUIDELINE_EN16931
+
+    @cached_property
+    def buyer_reference(self):
+        "Chorus Pro service code or buyer's reference (BT-10)"
+        return self.invoice.reference or None
+
+    @cached_property
+    def payment_means_code(self):
+        for payment_mean in getattr(self.invoice, 'payment_means', []):
+            if payment_mean.unece_code:
+                return payment_mean.unece_code
+        return '30'  # credit transfer
+
+    @cached_property
+    def due_date(self):
+        dates = [l.maturity_date for l in self.invoice.lines_to_pay
+            if l.maturity_date]
+        return min(dates) if dates else None
+
+    @cached_property
+    def payment_terms_description(self):
+        term = self.invoice.payment_term
+        return (term.description or term.name) if term else None
+
+    @property
+    def prepaid_amount(self):
+        "The invoice as issued: nothing prepaid"
+        return Decimal(0)
+
+    @staticmethod
+    def line_name(line):
+        if line.product:
+            return line.product.name
+        return (line.description or '').splitlines()[0] if (
+            line.description) else '-'
+
+    @staticmethod
+    def unit_code(line):
+        return (line.unit and getattr(line.unit, 'unece_code', None)
+            or DEFAULT_UNIT)
+
+    @staticmethod
+    def line_tax(line):
+        return line.taxes[0] if line.taxes else None
+
+    @staticmethod
+    def tax_type_code(tax):
+        return (tax and tax.unece_code) or 'VAT'
+
+    @staticmethod
+    def tax_category_code(tax):
+        if tax and tax.unece_category_code:
+            return tax.unece_category_code
+        if tax and tax.type == 'percentage' and tax.rate:
+            return 'S'
+        return 'E' if tax else 'Z'
+
+    @staticmethod
+    def tax_exemption_code(tax):
+        return getattr(tax, 'vatex_code', None) if tax else None
+
+    @staticmethod
+    def tax_rate(tax):
+        if tax and tax.type == 'percentage':
+            return format((tax.rate * 100).normalize(), 'f')
+        return '0'
+
+    @staticmethod
+    def address_lines(address):
+        if not address:
+            return []
+        street = address.street or ''
+        return [l for l in street.splitlines() if l.strip()]
+
+    def country_code(self, address):
+        if address and address.country:
+            return address.country.code
+        company_address = self.invoice.company.party.address_get('invoice')
+        if company_address and company_address.country:
+            return company_address.country.code
+        return DEFAULT_COUNTRY
+
+    @classmethod
+    def party_legal_ids(cls, party, address):
+        ids = super().party_legal_ids(party, address)
+        for identifier in getattr(party, 'identifiers', []):
+            if identifier.type == 'fr_siren':
+                # ISO 6523 ICD 0002: French SIREN
+                ids.append((identifier.code_compact, {'schemeID': '0002'}))
+        return ids
+
+
+class InvoiceEdocumentStart(metaclass=PoolMeta):
+    __name__ = 'account.invoice.edocument.start'
+
+    @fields.depends('format')
+    def get_templates(self):
+        templates = super().get_templates()
+        if self.format == 'edocument.uncefact.invoice':
+            templates.append((FACTURX_TEMPLATE, "Factur-X EN 16931"))
+        return templates
