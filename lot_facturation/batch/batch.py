@@ -8,6 +8,8 @@ base of ``Batch``, in the file of the same name: ``checks`` (B5),
 ``item_collection`` and ``preview`` (B4), ``generation`` (B6), ``posting``
 (B7), ``headless`` (B8), ``summary`` (E3).
 """
+import datetime as dt
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -396,10 +398,32 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('running')
     def generate(cls, batches):
-        for batch in batches:
-            batch.start_generation()
+        "Irreversible (confirmed in the view): generation runs in the queue."
+        batches = [b for b in batches
+            if (b.state, 'running') in cls._transitions]
+        cls.run(batches)
+        cls.__queue__.run_generation(batches)
+
+    @classmethod
+    @Workflow.transition('running')
+    def run(cls, batches):
+        "Generation starts: who and when are kept (B2)."
+        cls.write(batches, {
+                'generated_by': Transaction().user,
+                'generated_at': dt.datetime.now(),
+                'message': None,
+                })
+
+    @classmethod
+    @Workflow.transition('done')
+    def done(cls, batches):
+        "Every selected invoice was generated (and posted when asked)."
+
+    @classmethod
+    @Workflow.transition('failed')
+    def fail(cls, batches):
+        "Some invoices were not generated or posted: running again finishes."
 
     @classmethod
     @ModelView.button_action('lot_facturation.wizard_batch_post')

@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 from collections import defaultdict
 
-from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -33,14 +32,6 @@ CHUNK_SIZE = 200
 class BatchGeneration:
     "Invoices created from the preview in committed chunks (B6)."
     __slots__ = ()
-
-    def start_generation(self):
-        "Button: remember who and when, then work in the background."
-        self.generated_by = Transaction().user
-        self.generated_at = dt.datetime.now()
-        self.message = None
-        self.save()
-        self.__class__.__queue__.run_generation([self])
 
     @classmethod
     def run_generation(cls, batches, commit=True, on_progress=None):
@@ -154,9 +145,9 @@ class BatchGeneration:
                     proposals=', '.join(p.party.rec_name
                         for p in skipped[:10])))
         batch.update_progress()
-        batch.state = 'failed' if messages else 'done'
         batch.message = '\n'.join(messages + list(notices)) or None
         batch.save()
+        (cls.fail if messages else cls.done)([batch])
         batch.notify_generation()
 
     def notify_generation(self):
@@ -242,7 +233,8 @@ class ProposalGeneration:
         taxes = load_taxes(pool.get('account.tax').browse(list({t
                         for p in proposals for i in p.items
                         for t in i.tax_id_list})))
-        priced = [p.core_proposal(taxes) for p in proposals]
+        roundings = cls.tax_roundings(proposals)
+        priced = [p.core_proposal(taxes, roundings) for p in proposals]
         built = [p.build_invoice(q) for p, q in zip(proposals, priced)]
         invoices = [invoice for invoice, _ in built]
         Invoice.save(invoices)

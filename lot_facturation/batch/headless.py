@@ -7,7 +7,6 @@ A batch marked *scheduled* is a template: the cron
 and runs the copy headless (preview, generation, posting if asked), like
 Sage's FUNAUTINVC task.  The command line runs a batch the same way.
 """
-import datetime as dt
 
 from trytond.model import fields
 from trytond.pool import Pool
@@ -102,11 +101,7 @@ class BatchHeadless:
 
     @classmethod
     def _mark_running(cls, batch_id):
-        batch = cls(batch_id)
-        batch.state = 'running'
-        batch.generated_by = Transaction().user
-        batch.generated_at = dt.datetime.now()
-        batch.save()
+        cls.run(cls.browse([batch_id]))
 
     @classmethod
     def _state(cls, batch_id):

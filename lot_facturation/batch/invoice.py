@@ -14,6 +14,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from ..billing.taxes import compute_invoice_taxes
+from ..common import settings
 from ..exceptions import MandateMissingError
 from .core_values import load_taxes
 
@@ -149,14 +150,15 @@ class Invoice(metaclass=PoolMeta):
         if posting and all(i.invoice_date for i in invoices):
             if not exception:
                 return
-            invoices = [i for i in invoices if not i.taxes_match_core()]
+            roundings = settings.by_company(
+                'tax_rounding', [i.company.id for i in invoices])
+            invoices = [i for i in invoices
+                if not i.taxes_match_core(roundings[i.company.id])]
         if invoices:
             super().update_taxes(invoices, exception=exception)
 
-    def taxes_match_core(self):
+    def taxes_match_core(self, tax_rounding):
         "Whether the stored taxes are those Tryton computes (keys, bases)."
-        pool = Pool()
-        Configuration = pool.get('account.configuration')
         if self.state != 'draft':
             return True
         invoice_lines = [l for l in self.lines if l.type == 'line']
@@ -165,10 +167,8 @@ class Invoice(metaclass=PoolMeta):
                 taxes=tuple(taxes[t.id] for t in l.taxes),
                 unit_price=l.unit_price, quantity=l.quantity)
             for l in invoice_lines]
-        rounding = Configuration(1).get_multivalue(
-            'tax_rounding', company=self.company.id)
         computed = {t.key: t for t in compute_invoice_taxes(
-                lines, self.tax_date, self.currency.rounding, rounding)}
+                lines, self.tax_date, self.currency.rounding, tax_rounding)}
         stored = [t for t in self.taxes if not t.manual]
         keys = [(t.account.id, t.tax.id, t.base >= 0) for t in stored]
         if len(set(keys)) != len(keys) or set(keys) != set(computed):

@@ -154,6 +154,7 @@ class BatchItems:
         restricted = bool(self.subscription_from or self.subscription_to
             or self.contract_types or self.taxable_only)
         selected = set(subscription_ids)
+        context.prefetch_parties(c.party.id for c in charges)
         result = []
         for charge in charges:
             if not self.party_in_range(charge.party.code):
@@ -213,6 +214,7 @@ class ItemContext:
         self.batch = batch
         self.pool = pool
         self._lines = {}
+        self._parties = {}
         self._headers = {}
         self._defaults = {}
         self._labels = {}
@@ -226,6 +228,17 @@ class ItemContext:
         missing = [i for i in set(line_ids) if i not in self._lines]
         for line in SubscriptionLine.browse(missing):
             self._lines[line.id] = line
+        self.prefetch_parties(
+            (l.subscription.invoice_party or l.subscription.party).id
+            for l in self._lines.values())
+
+    def prefetch_parties(self, party_ids):
+        "Customers in one browse list, in the company's context."
+        Party = self.pool.get('party.party')
+        missing = [i for i in set(party_ids) if i not in self._parties]
+        with Transaction().set_context(company=self.batch.company.id):
+            for party in Party.browse(missing):
+                self._parties[party.id] = party
 
     def line(self, line_id):
         if line_id not in self._lines:
@@ -254,8 +267,9 @@ class ItemContext:
     def _make_header(self, party, address, currency, payment_term, date):
         batch = self.batch
         problems = []
+        self.prefetch_parties([party.id])
+        party = self._parties[party.id]
         with Transaction().set_context(company=batch.company.id):
-            party = self.pool.get('party.party')(party.id)
             try:
                 account = party.account_receivable_used
             except UserError:

@@ -21,6 +21,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..billing import items as core, proposals as pricing
+from ..common import settings
 from .generation import ProposalGeneration
 from .summary import ProposalSummary
 
@@ -217,15 +218,18 @@ class Proposal(ProposalGeneration, ProposalSummary, ModelSQL, ModelView):
         pool = Pool()
         Item = pool.get('account.invoice.batch.item')
         taxes = Item.core_taxes(proposals)
+        roundings = cls.tax_roundings(proposals)
         to_write = []
         for proposal in proposals:
-            priced = proposal.core_proposal(taxes)
+            priced = proposal.core_proposal(taxes, roundings)
             to_write.extend(([proposal], proposal.values_from(priced)))
         if to_write:
             cls.write(*to_write)
 
-    def core_proposal(self, taxes, selected_only=True):
-        "The pure proposal priced from the stored items."
+    def core_proposal(self, taxes, tax_roundings, selected_only=True):
+        """The pure proposal priced from the stored items.
+
+        ``tax_roundings`` is ``tax_roundings(proposals)``, read once."""
         batch = self.batch
         header = self.core_header()
         items = [i.core_item(header, taxes) for i in self.items
@@ -233,12 +237,13 @@ class Proposal(ProposalGeneration, ProposalSummary, ModelSQL, ModelView):
         proposal = pricing.Proposal(header=header, items=items)
         return pricing.price(proposal, batch.line_grouping,
             batch.description_mode, self.describer(),
-            self.currency.rounding, self._tax_rounding())
+            self.currency.rounding, tax_roundings[batch.company.id])
 
-    def _tax_rounding(self):
-        Configuration = Pool().get('account.configuration')
-        return Configuration(1).get_multivalue(
-            'tax_rounding', company=self.batch.company.id)
+    @staticmethod
+    def tax_roundings(proposals):
+        "{company id: tax rounding} of the proposals' companies."
+        return settings.by_company(
+            'tax_rounding', [p.batch.company.id for p in proposals])
 
     def describer(self):
         "Describe merged periods in the customer's language."

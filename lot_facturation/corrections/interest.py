@@ -4,7 +4,6 @@
 late-payment interest computation of ``billing/interest.py`` (SPEC I1)."""
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 
 from trytond.pool import Pool
 

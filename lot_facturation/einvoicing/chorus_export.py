@@ -22,6 +22,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from ..common import settings
 from ..exceptions import ChorusError
 from ..formats.chorus_zip import ChorusZip, member_name
 from ..transports import outbox
@@ -188,14 +189,13 @@ class InvoiceChorusExport:
     def _archive_chorus(cls, invoices, exchanges):
         pool = Pool()
         Attachment = pool.get('ir.attachment')
-        Configuration = pool.get('account.configuration')
-        config = Configuration(1)
+        archive = settings.by_company(
+            'archive_invoices', [i.company.id for i in invoices])
         Attachment.save([Attachment(
                     resource=invoice, name=exchange.report_name,
                     type='data', data=exchange.report)
                 for invoice, exchange in zip(invoices, exchanges)
-                if config.get_multivalue(
-                    'archive_invoices', company=invoice.company.id)])
+                if archive[invoice.company.id]])
 
     @classmethod
     def _mark_chorus_sent(cls, export, invoices):

@@ -1,6 +1,6 @@
 # This file is part of lot_facturation.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
-"""What a French invoice shows, as plain data (SPEC S3, issue 3 §1).
+"""What a French invoice shows, as plain data (SPEC S3).
 
 The report glue fills these from Tryton records with already formatted
 texts (dates, amounts in the customer's language); the HTML template only

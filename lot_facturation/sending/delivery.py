@@ -40,6 +40,7 @@ from trytond.transaction import Transaction
 from trytond.url import host
 
 from ..billing import send_rules as rules
+from ..common import settings
 from ..common.runner import in_new_transaction
 from ..formats.mail_message import (
     Attachment, Mail, MailOverride, addresses, build_message, new_message_id)
@@ -258,7 +259,7 @@ class InvoiceDelivery:
         delivery.note = gettext('lot_facturation.msg_exchange_to_print')
 
     def prepare_delivery_chorus(self, delivery, mail_override=None):
-        "Extension point of the Chorus Pro deposit: kept for later here"
+        "Chorus Pro invoices wait for their export to Chorus (C3)"
         delivery.status = 'pending'
         delivery.note = gettext('lot_facturation.msg_exchange_chorus_pending')
 
@@ -300,14 +301,11 @@ class InvoiceDelivery:
         Email = pool.get('ir.email')
         invoice = cls(outcome.invoice)
         exchange = Exchange(outcome.exchange)
-        values = {
-            'status': outcome.status,
-            'message': outcome.message,
-            'recipients': outcome.recipients or None,
-            }
+        values = {'recipients': outcome.recipients or None}
         if outcome.pdf:
             values.update(report=outcome.pdf, report_name=outcome.filename)
-        Exchange.write([exchange], values)
+        Exchange.set_status(
+            [exchange], outcome.status, outcome.message, **values)
         if not outcome.delivered:
             cls.release_send([invoice])
             return
@@ -323,25 +321,27 @@ class InvoiceDelivery:
     def finish_send(cls, invoices, exchanges):
         "The invoices are delivered through their exchange"
         pool = Pool()
-        Configuration = pool.get('account.configuration')
         Attachment = pool.get('ir.attachment')
         now = datetime.datetime.now().replace(microsecond=0)
         user = Transaction().user or None
-        config = Configuration(1)
-        attachments = []
+        archive = settings.by_company(
+            'archive_invoices', [i.company.id for i in invoices])
+        to_write, attachments = [], []
         for invoice, exchange in zip(invoices, exchanges):
             party_channel = invoice.party.invoice_send_channel
-            cls.write([invoice], {
-                    'send_state': 'sent', 'send_token': None,
-                    'sent_date': now, 'sent_by': user,
-                    'send_channel': exchange.channel,
-                    'dematerialized': rules.is_dematerialized(party_channel),
-                    })
-            if exchange.report and config.get_multivalue(
-                    'archive_invoices', company=invoice.company.id):
+            to_write.extend(([invoice], {
+                        'send_state': 'sent', 'send_token': None,
+                        'sent_date': now, 'sent_by': user,
+                        'send_channel': exchange.channel,
+                        'dematerialized': rules.is_dematerialized(
+                            party_channel),
+                        }))
+            if exchange.report and archive[invoice.company.id]:
                 attachments.append(Attachment(
                         resource=invoice, name=exchange.report_name,
                         type='data', data=exchange.report))
+        if to_write:
+            cls.write(*to_write)
         Attachment.save(attachments)
 
     @classmethod

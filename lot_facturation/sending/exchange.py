@@ -15,7 +15,6 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 CHANNELS = [
     ('email', "E-mail"),
@@ -125,10 +124,8 @@ class Exchange(ModelSQL, ModelView):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         exchanges = [e for e in exchanges if e.status == 'in_progress']
-        cls.write(exchanges, {
-                'status': 'sent',
-                'message': gettext('lot_facturation.msg_exchange_resolved_sent'),
-                })
+        cls.set_status(exchanges, 'sent',
+            gettext('lot_facturation.msg_exchange_resolved_sent'))
         Invoice.finish_send([e.invoice for e in exchanges], exchanges)
 
     @classmethod
@@ -138,21 +135,20 @@ class Exchange(ModelSQL, ModelView):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         exchanges = [e for e in exchanges if e.status == 'in_progress']
-        cls.write(exchanges, {
-                'status': 'error',
-                'message': gettext(
-                    'lot_facturation.msg_exchange_resolved_retry'),
-                })
+        cls.set_status(exchanges, 'error',
+            gettext('lot_facturation.msg_exchange_resolved_retry'))
         Invoice.release_send([e.invoice for e in exchanges])
 
     @classmethod
-    def create_for(cls, invoices, channels, status, **values):
-        "Build (unsaved) exchanges of invoices through their channel"
-        now = cls.now()
-        user = Transaction().user
-        return [cls(invoice=i, channel=channels[i.id], direction='out',
-                status=status, date=now, user=user, **values)
-            for i in invoices]
+    def set_status(cls, exchanges, status, message, **values):
+        """The outcome of exchanges: the one place their status changes.
+
+        An exchange is created *in progress* (or with its final status when
+        nothing can fail after it) and ends here once, with what happened.
+        """
+        if exchanges:
+            cls.write(list(exchanges), dict(
+                    values, status=status, message=message))
 
     @staticmethod
     def now():

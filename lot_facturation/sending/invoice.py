@@ -23,10 +23,6 @@ class Invoice(InvoiceAutoSend, InvoiceDelivery, InvoiceSendState,
 class InvoiceLine(metaclass=PoolMeta):
     __name__ = 'account.invoice.line'
 
-    def send_period(self):
-        "Text of the period the line invoices, printed on the invoice"
-        return ''
-
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(

@@ -5,8 +5,8 @@
 Opened on selected invoices it processes those of them that match the
 criteria; opened from the menu, every invoice that matches.  Each
 processing type is a ``process_<type>`` method of the wizard returning the
-next state, so another file can override one (``process_chorus`` is the
-extension point of the Chorus Pro issue).
+next state; ``process_chorus`` comes with e-invoicing
+(``einvoicing/chorus_process_wizard.py``).
 """
 import datetime
 
@@ -213,10 +213,6 @@ class Process(Wizard):
     def process_export_print(self, invoices):
         self._report_ids = [i.id for i in invoices]
         return 'export'
-
-    def process_chorus(self, invoices):
-        "Extension point of the Chorus Pro issue"
-        raise SendError(gettext('lot_facturation.msg_process_chorus_missing'))
 
     def process_send(self, invoices):
         pool = Pool()
