@@ -123,6 +123,10 @@ _VAT_BREAKDOWN = _m('vat_breakdown', "Invoice › Taxes",
     "The VAT summary of invoice %(invoice)s does not match its lines "
     "(%(rule)s): use a single tax per VAT rate, then recompute the "
     "taxes.")
+_LINE_TAX = _m('line_without_tax', "Invoice line › Taxes",
+    "A line of invoice %(invoice)s has no VAT: choose its tax (or the "
+    "exempt tax with its legal notice); for a deposit deduction, give the "
+    "deposit account its default VAT.")
 _EXEMPTION = _m('exemption_reason', "Tax › Legal notice and VATEX code",
     "A line of invoice %(invoice)s is exempt from VAT without a reason: "
     "fill in the legal notice (e.g. \"Exonération de TVA, article 261 du "
@@ -179,6 +183,7 @@ RULES = {
     'BR-27': _PRICE, 'BR-FR-DEC-03': _PRICE,
     'BR-S-08': _VAT_BREAKDOWN, 'BR-S-09': _VAT_BREAKDOWN,
     'BR-CO-17': _VAT_BREAKDOWN, 'BR-S-07': _VAT_BREAKDOWN,
+    'BR-Z-01': _LINE_TAX, 'BR-CO-04': _LINE_TAX,
     'BR-E-10': _EXEMPTION, 'BR-AE-10': _EXEMPTION, 'BR-IC-10': _EXEMPTION,
     'BR-G-10': _EXEMPTION, 'BR-O-10': _EXEMPTION,
     'BR-FR-15': _VAT_RATE, 'BR-FR-16': _VAT_RATE,
