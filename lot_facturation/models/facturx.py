@@ -69,6 +69,20 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         "The invoice as issued: nothing prepaid"
         return Decimal(0)
 
+    @cached_property
+    def vat_breakdown(self):
+        """[(tax, amount, base)]: one per category, rate and exemption
+        (BR-S-08); Tryton keeps one tax line per tax and account"""
+        groups = {}
+        for tax_line in self.invoice.taxes:
+            tax = tax_line.tax
+            key = (self.tax_type_code(tax), self.tax_category_code(tax),
+                self.tax_rate(tax), tax and tax.legal_notice or None,
+                self.tax_exemption_code(tax))
+            _, amount, base = groups.get(key, (tax, 0, 0))
+            groups[key] = (tax, amount + tax_line.amount, base + tax_line.base)
+        return list(groups.values())
+
     @staticmethod
     def line_name(line):
         if line.product:
