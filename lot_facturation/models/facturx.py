@@ -54,6 +54,28 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         return '30'  # credit transfer
 
     @cached_property
+    def payee_account(self):
+        """The bank account the customer pays to, as the PDF prints it: the
+        invoice's payment means, else the company's first bank account"""
+        for mean in getattr(self.invoice, 'payment_means', None) or []:
+            if mean.instrument and mean.instrument.__name__ == 'bank.account':
+                return mean.instrument
+        accounts = getattr(self.invoice.company.party, 'bank_accounts', None)
+        return accounts[0] if accounts else None
+
+    @property
+    def payee_iban(self):
+        "BT-84 when the payment means is a credit transfer (BR-61)"
+        if self.payment_means_code in {'30', '58'} and self.payee_account:
+            return self.payee_account.iban_compact
+
+    @property
+    def payee_bic(self):
+        account = self.payee_account
+        if self.payee_iban and account.bank and account.bank.bic:
+            return account.bank.bic
+
+    @cached_property
     def due_date(self):
         dates = [l.maturity_date for l in self.invoice.lines_to_pay
             if l.maturity_date]
