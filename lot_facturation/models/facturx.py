@@ -14,11 +14,13 @@ from decimal import Decimal
 
 import genshi.template
 
+from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.tools import cached_property
 
 from ..billing.facturx import GUIDELINE_EN16931
+from ..billing.invoice_document import LEGAL_RECOVERY_INDEMNITY
 
 FACTURX_TEMPLATE = 'factur-x-en16931'
 DEFAULT_COUNTRY = 'FR'
@@ -90,6 +92,32 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
     def prepaid_amount(self):
         "The invoice as issued: nothing prepaid"
         return Decimal(0)
+
+    @cached_property
+    def legal_notes(self):
+        """[(UNTDID 4451 subject code, text)]: the legal mentions of the
+        PDF's legal block, each once (BR-FR-05, BR-FR-06)"""
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        company = self.invoice.company
+        rate = Configuration(1).get_multivalue(
+            'late_payment_rate', company=company.id)
+        if rate is not None:
+            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_rate',
+                rate=lang.format_number(rate.normalize(),
+                    digits=max(0, -rate.normalize().as_tuple().exponent))
+                + '\u00a0%')
+        else:
+            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_legal')
+        return [
+            ('PMT', gettext('lot_facturation.msg_einvoice_note_pmt',
+                    amount=lang.currency(Decimal(LEGAL_RECOVERY_INDEMNITY),
+                        company.currency))),
+            ('PMD', penalties),
+            ('AAB', gettext('lot_facturation.msg_einvoice_note_aab')),
+            ]
 
     @cached_property
     def vat_breakdown(self):
