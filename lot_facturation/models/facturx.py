@@ -44,6 +44,37 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         return GUIDELINE_EN16931
 
     @cached_property
+    def type_code(self):
+        "386 for a deposit invoice (acompte), else Tryton's code"
+        code = super().type_code
+        if code == '380' and self.deposit_lines and all(
+                l.amount > 0 for l in self.deposit_lines) and len(
+                self.deposit_lines) == len(self.lines):
+            return '386'
+        return code
+
+    @cached_property
+    def deposit_lines(self):
+        "Lines on a deposit account: the deposit, or its deduction"
+        return [l for l in self.lines
+            if l.account and l.account.type and l.account.type.deposit]
+
+    @cached_property
+    def business_process(self):
+        """BT-23 cadre de facturation: S services, B goods, M both; 4 for
+        the final invoice that deducts a deposit, else 1 (BR-FR-08)"""
+        kinds = set()
+        for line in self.lines:
+            if line in self.deposit_lines:
+                continue
+            goods = line.product and line.product.type in {'goods', 'assets'}
+            kinds.add('B' if goods else 'S')
+        kind = kinds.pop() if len(kinds) == 1 else ('M' if kinds else 'S')
+        final = any(l.amount < 0 for l in self.deposit_lines) and (
+            self.type_code == '380')
+        return kind + ('4' if final else '1')
+
+    @cached_property
     def buyer_reference(self):
         "Chorus Pro service code or buyer's reference (BT-10)"
         return self.invoice.reference or None
