@@ -217,6 +217,14 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
             return company_address.country.code
         return DEFAULT_COUNTRY
 
+    @staticmethod
+    def electronic_address(party):
+        """(BT-34/BT-49 electronic address, scheme): the party's SIREN in
+        the French directory scheme 0225 (BR-FR-12, BR-FR-13), or None"""
+        for identifier in getattr(party, 'identifiers', []):
+            if identifier.type == 'fr_siren' and identifier.code_compact:
+                return identifier.code_compact, '0225'
+
     @classmethod
     def party_legal_ids(cls, party, address):
         ids = super().party_legal_ids(party, address)
