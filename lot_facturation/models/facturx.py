@@ -75,6 +75,17 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         return kind + ('4' if final else '1')
 
     @cached_property
+    def preceding_invoices(self):
+        """[(number, date)] of the invoices a credit note credits (BT-25,
+        BT-26; BR-FR-CO-05): the origins of its lines"""
+        if self.type_code not in {'381', '261'}:
+            return []
+        invoices = getattr(self.invoice, 'origin_invoices', None) or []
+        return [(i.number, i.invoice_date) for i in sorted(
+                invoices, key=lambda i: (i.invoice_date, i.number or ''))
+            if i.number and i.invoice_date]
+
+    @cached_property
     def buyer_reference(self):
         "Chorus Pro service code or buyer's reference (BT-10)"
         return self.invoice.reference or None
