@@ -21,7 +21,7 @@ POST_CHUNK = 100
 
 def stock(pool, date):
     "Tryton's own path: consumptions, invoices, posting in chunks."
-    from trytond.modules.lot_facturation.models.chunks import (
+    from trytond.modules.lot_facturation.common.runner import (
         ChunkRunner, in_new_transaction)
     SubscriptionLine = pool.get('sale.subscription.line')
     Subscription = pool.get('sale.subscription')
@@ -46,7 +46,7 @@ def stock(pool, date):
 
 def batch(pool, date):
     "Ours: a batch previewed, generated, then posted."
-    from trytond.modules.lot_facturation.models.chunks import (
+    from trytond.modules.lot_facturation.common.runner import (
         in_new_transaction)
     Batch = pool.get('account.invoice.batch')
     Journal = pool.get('account.journal')

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: French invoice PDFs and e-mails per second (issue 3).
+"""Benchmark: French invoice PDFs and e-mails per second (SPEC S3).
 
 Creates N posted customer invoices (2 lines, 20 % VAT) in a fresh SQLite
 test database (restored from the tests' DB_CACHE), then measures on one

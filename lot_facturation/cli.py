@@ -108,7 +108,7 @@ def run_batch(pool, args, company_id):
     from trytond.i18n import gettext
     Batch = pool.get('account.invoice.batch')
     Journal = pool.get('account.journal')
-    from .models.chunks import in_new_transaction
+    from .common.runner import in_new_transaction
     journal = None
     if args.journal:
         journals = Journal.search([

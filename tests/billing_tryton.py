@@ -17,7 +17,7 @@ from trytond import backend
 from trytond.model import fields
 from trytond.modules.account.tests import create_chart
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.lot_facturation.models.proposal import load_taxes
+from trytond.modules.lot_facturation.batch.core_values import load_taxes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction

@@ -115,8 +115,8 @@ def test_b6_failure_in_a_chunk_keeps_earlier_chunks(config):
         if len(calls) == 2:
             raise RuntimeError("server died in chunk 2")
         return create(cls, proposals)
-    with mock.patch('trytond.modules.lot_facturation.models.'
-                'batch_generate.CHUNK_SIZE', 2), \
+    with mock.patch('trytond.modules.lot_facturation.batch.'
+                'generation.CHUNK_SIZE', 2), \
             mock.patch.object(Proposal, 'create_invoices',
                 classmethod(failing)):
         batch.click('generate')

@@ -7,11 +7,10 @@ import tempfile
 import unittest
 
 from trytond.modules.company.tests import set_company
-from trytond.modules.lot_facturation.billing import chorus_return
+from trytond.modules.lot_facturation.formats import chorus_return
 from trytond.modules.lot_facturation.exceptions import ChorusError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
-from trytond.transaction import Transaction
 
 from tools_chorus import multi_vat_invoices
 

@@ -6,10 +6,10 @@ import unittest
 import zipfile
 
 from trytond.modules.company.tests import set_company
-from trytond.modules.lot_facturation.billing import facturx as builder
+from trytond.modules.lot_facturation.formats import facturx as builder
 from trytond.modules.lot_facturation.billing.send_rules import PROCESSINGS
 from trytond.modules.lot_facturation.exceptions import ChorusError
-from trytond.modules.lot_facturation.models.send_errors import SendError
+from trytond.modules.lot_facturation.exceptions import SendError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction

@@ -8,7 +8,7 @@ import pypdf
 from lxml import etree
 
 from trytond.modules.company.tests import set_company
-from trytond.modules.lot_facturation.billing import facturx as builder
+from trytond.modules.lot_facturation.formats import facturx as builder
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 

@@ -4,8 +4,8 @@ import unittest
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import set_company
-from trytond.modules.lot_facturation.billing import facturx as builder
-from trytond.modules.lot_facturation.billing import signature
+from trytond.modules.lot_facturation.formats import facturx as builder
+from trytond.modules.lot_facturation.formats import signature
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.tools.logging import format_args

@@ -10,7 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.lot_facturation.models.operation import (
+from trytond.modules.lot_facturation.corrections.accounting_steps import (
     OperationError, check_amount, check_customer_invoice, check_period_open)
 from trytond.model.exceptions import RequiredValidationError
 from trytond.pool import Pool

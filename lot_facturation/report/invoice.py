@@ -1,6 +1,6 @@
 # This file is part of lot_facturation.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
-"""French customer invoice as PDF: HTML template + WeasyPrint (issue 3 §1).
+"""French customer invoice as PDF: HTML template + WeasyPrint (SPEC S3).
 
 Registered as its own report on ``account.invoice`` beside Tryton's stock
 ODT invoice.  ``render_pdfs`` is the bulk path of the send processing: one
@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
-from ..billing.pdf import html_to_pdf
+from ..formats.pdf import html_to_pdf
 from .invoice_data import build_documents, invoice_language
 
 CSS_TEXT = (pathlib.Path(__file__).parent / 'invoice.css').read_text()

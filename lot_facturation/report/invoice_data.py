@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from ..billing.invoice_document import (
+from ..common import settings
+from ..formats.invoice_document import (
     LEGAL_RECOVERY_INDEMNITY, DocumentLine, InvoiceDocument, PartyBlock,
     TaxRow)
 
@@ -147,7 +148,7 @@ def line_details(fmt, lines, periods):
                     'lot_facturation.msg_send_pdf_contract',
                     contract=subscription.number))
         period = _period_text(fmt, *periods.get(line.id, (None, None)))
-        parts.append(period or line.send_period())
+        parts.append(period)
         details[line.id] = ' – '.join(filter(None, parts))
     mine = [periods[l.id] for l in lines if l.id in periods]
     starts = [s for s, _ in mine if s]
@@ -191,12 +192,7 @@ def _payment_details(invoice):
     return details
 
 
-def _legal(fmt, invoice, document):
-    pool = Pool()
-    Configuration = pool.get('account.configuration')
-    config = Configuration(1)
-    rate = config.get_multivalue(
-        'late_payment_rate', company=invoice.company.id)
+def _legal(fmt, invoice, document, rate):
     if rate is not None:
         document.late_payment_rate = fmt.number(rate) + '\u00a0%'
     if document.customer.is_business:
@@ -209,7 +205,7 @@ def _legal(fmt, invoice, document):
     document.legal_notices = notices
 
 
-def build_document(invoice, periods):
+def build_document(invoice, periods, late_payment_rate=None):
     fmt = _Formatter(invoice)
     details, service_period = line_details(fmt, invoice.lines, periods)
     company = invoice.company
@@ -252,12 +248,15 @@ def build_document(invoice, periods):
                 seller.siret and 'SIRET %s' % seller.siret,
                 seller.vat and gettext(
                     'lot_facturation.msg_send_pdf_vat', vat=seller.vat)]))
-    _legal(fmt, invoice, document)
+    _legal(fmt, invoice, document, late_payment_rate)
     return document
 
 
 def build_documents(invoices):
     "The documents of the invoices, in the same order"
     periods = _periods([l for i in invoices for l in i.lines])
+    rates = settings.by_company(
+        'late_payment_rate', [i.company.id for i in invoices])
     with Transaction().set_context(address_with_party=False):
-        return [build_document(i, periods) for i in invoices]
+        return [build_document(i, periods, rates[i.company.id])
+            for i in invoices]

@@ -1,4 +1,4 @@
-"""An accountant's month in the French web client, end to end (issue 6).
+"""An accountant's month in the French web client, end to end (SPEC B, S).
 
 Seed 000 then seed 003, on the demo data, in headless Chromium: log in,
 create a batch, preview it and read its totals (B4), generate (B6), post

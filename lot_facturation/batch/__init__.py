@@ -1,0 +1,1 @@
+"Batch generation (SPEC B): contracts, schedules, batches, preview, generation, posting."

@@ -1,0 +1,360 @@
+# This file is part of lot_facturation.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""Generation: invoices from the stored preview, in committed chunks (B6).
+
+Only here are invoices saved.  Each chunk locks its contracts (skipping and
+reporting those another transaction holds), checks that what the preview
+counted is still to invoice, saves its invoices in bulk and links every
+source with a compare-and-set UPDATE: a consumption or a charge that is
+already on an invoice line makes the chunk fail instead of invoicing twice.
+Re-running a batch only looks at the proposals still without invoice.
+"""
+import datetime as dt
+import logging
+from collections import defaultdict
+
+
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from ..common.notices import mail_user, summary, user_language
+from ..common.runner import ChunkRunner, run_inline
+from ..exceptions import BatchError
+from .core_values import load_taxes
+
+logger = logging.getLogger(__name__)
+CHUNK_SIZE = 200
+
+
+class BatchGeneration:
+    "Invoices created from the preview in committed chunks (B6)."
+    __slots__ = ()
+
+    @classmethod
+    def run_generation(cls, batches, commit=True, on_progress=None):
+        """Generate (and post when asked) the pending invoices of batches.
+
+        With ``commit`` each chunk is its own transaction; without, all runs
+        in the current transaction (used by unit tests).
+        """
+        for batch in batches:
+            runner = ChunkRunner() if commit else run_inline
+            with Transaction().set_context(language=user_language()):
+                cls._run_generation(batch.id, runner, on_progress)
+
+    @classmethod
+    def _run_generation(cls, batch_id, runner, on_progress):
+        pending = runner(cls._pending_proposals, batch_id)
+        errors = []
+        done = 0
+        for chunk in grouped_slice(pending, CHUNK_SIZE):
+            chunk = list(chunk)
+            try:
+                runner(cls._generate_chunk, batch_id, chunk)
+            except Exception as error:
+                if not runner.commits:
+                    raise
+                logger.exception('batch %s: chunk failed', batch_id)
+                errors.append(str(error))
+                runner(cls._record_failure, batch_id, str(error))
+            done += len(chunk)
+            if on_progress:
+                on_progress(done, len(pending))
+        notices = []
+        if not errors and runner(cls._recording_mode, batch_id) == 'posted':
+            post_errors, notices = cls.post_drafts(batch_id, runner=runner)
+            errors.extend(post_errors)
+        runner(cls._finish_generation, batch_id, errors, notices)
+
+    @classmethod
+    def _pending_proposals(cls, batch_id):
+        pool = Pool()
+        Proposal = pool.get('account.invoice.batch.proposal')
+        return [p.id for p in Proposal.search([
+                    ('batch', '=', batch_id),
+                    ('selected', '=', True),
+                    ('status', '!=', 'blocked'),
+                    ('invoice', '=', None),
+                    ], order=[('invoice_date', 'ASC'), ('id', 'ASC')])]
+
+    @classmethod
+    def _recording_mode(cls, batch_id):
+        return cls(batch_id).recording_mode
+
+    @classmethod
+    def _generate_chunk(cls, batch_id, proposal_ids):
+        pool = Pool()
+        Proposal = pool.get('account.invoice.batch.proposal')
+        batch = cls(batch_id)
+        proposals = [p for p in Proposal.browse(proposal_ids)
+            if not p.invoice and p.selected and p.status != 'blocked']
+        with Transaction().set_context(company=batch.company.id):
+            locked = Proposal.lock_contracts(proposals)
+            changed = Proposal.changed_sources(
+                [p for p in proposals if p not in locked])
+            ready = [p for p in proposals
+                if p not in locked and p not in changed]
+            Proposal.create_invoices(ready)
+        to_write = []
+        for skipped, outcome in [(locked, 'locked'), (changed, 'changed')]:
+            if skipped:
+                to_write.extend([list(skipped), {'outcome': outcome}])
+        if to_write:
+            Proposal.write(*to_write)
+        batch.update_progress()
+
+    def update_progress(self):
+        pool = Pool()
+        Proposal = pool.get('account.invoice.batch.proposal')
+        selected = Proposal.search_count([
+                ('batch', '=', self.id),
+                ('selected', '=', True),
+                ('status', '!=', 'blocked'),
+                ])
+        invoiced = Proposal.search_count([
+                ('batch', '=', self.id),
+                ('invoice', '!=', None),
+                ])
+        self.progress = round(100 * invoiced / selected) if selected else 100
+        self.save()
+
+    @classmethod
+    def _record_failure(cls, batch_id, message):
+        batch = cls(batch_id)
+        batch.message = '\n'.join(filter(None, [batch.message, message]))
+        batch.save()
+
+    @classmethod
+    def _finish_generation(cls, batch_id, errors, notices=()):
+        pool = Pool()
+        Proposal = pool.get('account.invoice.batch.proposal')
+        batch = cls(batch_id)
+        skipped = Proposal.search([
+                ('batch', '=', batch_id),
+                ('outcome', 'in', ['locked', 'changed']),
+                ('invoice', '=', None),
+                ('selected', '=', True),
+                ])
+        messages = list(errors)
+        if skipped:
+            messages.append(gettext('lot_facturation.msg_batch_skipped',
+                    count=len(skipped),
+                    proposals=', '.join(p.party.rec_name
+                        for p in skipped[:10])))
+        batch.update_progress()
+        batch.message = '\n'.join(messages + list(notices)) or None
+        batch.save()
+        (cls.fail if messages else cls.done)([batch])
+        batch.notify_generation()
+
+    def notify_generation(self):
+        "Tell whoever launched the batch that it ended (B6)."
+        pool = Pool()
+        User = pool.get('res.user')
+        user = self.generated_by or User(Transaction().user)
+        label = gettext(
+            'lot_facturation.msg_batch_generation_done' if self.state == 'done'
+            else 'lot_facturation.msg_batch_generation_failed',
+            batch=self.rec_name)
+        self.__class__.notify_user([self], 'tryton-info', label,
+            description=summary((self.message or '').splitlines()),
+            user=user.id)
+        mail_user(user, label, self.message or label)
+
+
+class ProposalGeneration:
+    "A proposal becomes an invoice (B6)."
+    __slots__ = ()
+
+    @classmethod
+    def lock_contracts(cls, proposals):
+        "Proposals whose contracts another transaction holds (skipped)."
+        pool = Pool()
+        Subscription = pool.get('sale.subscription')
+        transaction = Transaction()
+        database = transaction.database
+        by_contract = defaultdict(list)
+        for proposal in proposals:
+            for subscription in proposal.subscriptions:
+                by_contract[subscription.id].append(proposal)
+        if not by_contract or not database.has_select_for():
+            return set()
+        table = Subscription.__table__()
+        cursor = transaction.connection.cursor()
+        For = database.get_select_for_skip_locked()
+        acquired = set()
+        for sub_ids in grouped_slice(list(by_contract), 1000):
+            cursor.execute(*table.select(table.id,
+                    where=fields.SQL_OPERATORS['in'](table.id, sub_ids),
+                    for_=For('UPDATE')))
+            acquired.update(r[0] for r in cursor)
+        return {p for c, ps in by_contract.items() if c not in acquired
+            for p in ps}
+
+    @classmethod
+    def changed_sources(cls, proposals):
+        "Proposals whose items are no longer what the preview counted."
+        pool = Pool()
+        Consumption = pool.get('sale.subscription.line.consumption')
+        Charge = pool.get('account.invoice.pending_charge')
+        counts = Consumption.uninvoiced_counts(
+            [i for p in proposals for i in p.items if i.selected])
+        charges = {c.id: c for c in Charge.browse([i.charge.id
+                    for p in proposals for i in p.items
+                    if i.selected and i.charge])}
+        changed = set()
+        for proposal in proposals:
+            for item in proposal.items:
+                if not item.selected:
+                    continue
+                if item.charge:
+                    charge = charges[item.charge.id]
+                    ok = (charge.state == 'validated'
+                        and not charge.invoice_line)
+                else:
+                    ok = counts.get(item.id) == item.consumption_count
+                if not ok:
+                    changed.add(proposal)
+        return changed
+
+    @classmethod
+    def create_invoices(cls, proposals):
+        "Save the invoices of ``proposals`` in bulk and link their sources."
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        InvoiceTax = pool.get('account.invoice.tax')
+        Item = pool.get('account.invoice.batch.item')
+        if not proposals:
+            return []
+        taxes = load_taxes(pool.get('account.tax').browse(list({t
+                        for p in proposals for i in p.items
+                        for t in i.tax_id_list})))
+        roundings = cls.tax_roundings(proposals)
+        priced = [p.core_proposal(taxes, roundings) for p in proposals]
+        built = [p.build_invoice(q) for p, q in zip(proposals, priced)]
+        invoices = [invoice for invoice, _ in built]
+        Invoice.save(invoices)
+        links = [(line, items) for _, lines in built for line, items in lines]
+        InvoiceLine.save([line for line, _ in links])
+        InvoiceTax.create(tax_values(invoices, priced))
+        Item.link_sources(links)
+        cls.write(*[arg for p, invoice in zip(proposals, invoices)
+                for arg in ([p], {'invoice': invoice.id,
+                        'outcome': 'invoiced'})])
+        cls.advance_contracts(proposals)
+        return invoices
+
+    def build_invoice(self, priced):
+        "An unsaved invoice and its lines with the items each line bills."
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        Item = pool.get('account.invoice.batch.item')
+        batch = self.batch
+        invoice = Invoice(
+            company=batch.company, type='out', party=self.party,
+            invoice_address=self.invoice_address, currency=self.currency,
+            account=self.account, journal=self.journal,
+            payment_term=self.payment_term, invoice_date=self.invoice_date,
+            batch=batch, sepa_mandate=self.sepa_mandate,
+            description=batch.name)
+        items = {i.core_ref(): i for i in self.items}
+        lines = []
+        for sequence, draft in enumerate(priced.lines, 1):
+            stored = [items[i.ref] for i in draft.items]
+            first = stored[0]
+            line = InvoiceLine(
+                invoice=invoice, type='line', sequence=sequence,
+                company=batch.company, currency=self.currency,
+                product=first.product, unit=first.unit,
+                quantity=float(draft.quantity), unit_price=draft.unit_price,
+                description=draft.description, account=first.account,
+                taxes=first.tax_id_list, origin=Item.line_origin(first))
+            lines.append((line, stored))
+        return invoice, lines
+
+    @classmethod
+    def advance_contracts(cls, proposals):
+        "Move each contract's next invoice date past what was billed."
+        pool = Pool()
+        Subscription = pool.get('sale.subscription')
+        billed = {}
+        for proposal in proposals:
+            for item in proposal.items:
+                if item.selected and item.schedule:
+                    key = item.subscription.id
+                    billed[key] = max(billed.get(key, dt.date.min),
+                        item.schedule.billing_date)
+        subscriptions = Subscription.browse(list(billed))
+        for subscription in subscriptions:
+            date = billed[subscription.id]
+            if subscription.state != 'running':
+                continue
+            while (subscription.next_invoice_date
+                    and subscription.next_invoice_date <= date):
+                subscription.next_invoice_date = (
+                    subscription.compute_next_invoice_date())
+        Subscription.save([s for s in subscriptions
+                if s._values and 'next_invoice_date' in s._values])
+
+
+def tax_values(invoices, priced):
+    """Invoice taxes as ``update_taxes`` would create them, from the core.
+
+    The pure core mirrors Tryton's computation (asserted by the property
+    tests), so the invoices get the taxes Tryton would compute without the
+    record-by-record cost; posting checks them again.
+    """
+    Tax = Pool().get('account.tax')
+    taxes = {t.id: t for t in Tax.browse(list({
+                    t.tax for q in priced for t in q.taxes}))}
+    return [{
+            'invoice': invoice.id, 'manual': False,
+            'description': taxes[t.tax].description,
+            'legal_notice': taxes[t.tax].legal_notice,
+            'tax': t.tax, 'account': t.account,
+            'base': t.base, 'amount': t.amount,
+            } for invoice, q in zip(invoices, priced) for t in q.taxes]
+
+
+class ItemGeneration:
+    "An item links its sources to the invoice line it became (B6)."
+    __slots__ = ()
+
+    def line_origin(self):
+        if self.charge:
+            return self.charge
+        return self.subscription_line
+
+    @classmethod
+    def link_sources(cls, links):
+        """Point sources to their invoice line, only if still free.
+
+        ``links`` is a list of (saved invoice line, items).  A source taken
+        by someone else in the meantime raises: the chunk rolls back.
+        """
+        pool = Pool()
+        Consumption = pool.get('sale.subscription.line.consumption')
+        Charge = pool.get('account.invoice.pending_charge')
+        Schedule = pool.get('sale.subscription.schedule')
+        schedules = set()
+        for line, items in links:
+            assert line.id is not None and line.id >= 0, line
+            for item in items:
+                if item.charge:
+                    count = Charge.claim([item.charge.id], line.id)
+                    expected = 1
+                else:
+                    count = Consumption.claim(item, line.id)
+                    expected = item.consumption_count
+                    if item.schedule:
+                        schedules.add(item.schedule.id)
+                if count != expected:
+                    raise BatchError(gettext(
+                            'lot_facturation.msg_batch_source_taken',
+                            item=item.rec_name))
+        Schedule.refresh_states(schedules)

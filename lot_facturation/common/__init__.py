@@ -1,0 +1,1 @@
+"Tryton plumbing the flows share: committed chunks with retries, raw SQL."

@@ -1,0 +1,1 @@
+"Corrections (SPEC O, I): invoice operations, deposit, interest."

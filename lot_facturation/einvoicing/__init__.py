@@ -1,0 +1,1 @@
+"E-invoicing (SPEC C, F, P): Factur-X, signature, Chorus Pro."

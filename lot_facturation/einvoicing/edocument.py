@@ -1,0 +1,257 @@
+# This file is part of lot_facturation.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""CII XML of the Factur-X EN 16931 profile (SPEC C1).
+
+Tryton 8.0's ``edocument_uncefact`` 16B-CII output fails the Factur-X XSD
+(empty ExchangedDocumentContext, lines without product lack
+SpecifiedTradeProduct, elements outside the profile).  We extend its
+``edocument.uncefact.invoice`` with our own template
+(``template/factur-x-en16931``, derived from Tryton's) and the values it
+needs; everything else (seller/buyer, type code, sign) is Tryton's.
+"""
+import os
+from decimal import Decimal
+
+import genshi.template
+
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import cached_property
+
+from ..formats.facturx import GUIDELINE_EN16931
+from ..formats.invoice_document import LEGAL_RECOVERY_INDEMNITY
+
+FACTURX_TEMPLATE = 'factur-x-en16931'
+DEFAULT_COUNTRY = 'FR'
+DEFAULT_UNIT = 'C62'  # one (unit)
+loader = genshi.template.TemplateLoader(
+    os.path.join(os.path.dirname(os.path.dirname(__file__)), 'template'),
+    auto_reload=True)
+
+
+class UNCEFACTInvoice(metaclass=PoolMeta):
+    __name__ = 'edocument.uncefact.invoice'
+
+    def _get_template(self, version):
+        if version == FACTURX_TEMPLATE:
+            return loader.load(
+                os.path.join(version, 'CrossIndustryInvoice.xml'))
+        return super()._get_template(version)
+
+    @property
+    def guideline_id(self):
+        return GUIDELINE_EN16931
+
+    @cached_property
+    def type_code(self):
+        "386 for a deposit invoice (acompte), else Tryton's code"
+        code = super().type_code
+        if code == '380' and self.deposit_lines and all(
+                l.amount > 0 for l in self.deposit_lines) and len(
+                self.deposit_lines) == len(self.lines):
+            return '386'
+        return code
+
+    @cached_property
+    def deposit_lines(self):
+        "Lines on a deposit account: the deposit, or its deduction"
+        return [l for l in self.lines
+            if l.account and l.account.type and l.account.type.deposit]
+
+    @cached_property
+    def business_process(self):
+        """BT-23 cadre de facturation: S services, B goods, M both; 4 for
+        the final invoice that deducts a deposit, else 1 (BR-FR-08)"""
+        kinds = set()
+        for line in self.lines:
+            if line in self.deposit_lines:
+                continue
+            goods = line.product and line.product.type in {'goods', 'assets'}
+            kinds.add('B' if goods else 'S')
+        kind = kinds.pop() if len(kinds) == 1 else ('M' if kinds else 'S')
+        final = any(l.amount < 0 for l in self.deposit_lines) and (
+            self.type_code == '380')
+        return kind + ('4' if final else '1')
+
+    @cached_property
+    def preceding_invoices(self):
+        """[(number, date)] of the invoices a credit note credits (BT-25,
+        BT-26; BR-FR-CO-05): the origins of its lines"""
+        if self.type_code not in {'381', '261'}:
+            return []
+        invoices = getattr(self.invoice, 'origin_invoices', None) or []
+        return [(i.number, i.invoice_date) for i in sorted(
+                invoices, key=lambda i: (i.invoice_date, i.number or ''))
+            if i.number and i.invoice_date]
+
+    @cached_property
+    def buyer_reference(self):
+        "Chorus Pro service code or buyer's reference (BT-10)"
+        return self.invoice.reference or None
+
+    @cached_property
+    def payment_means_code(self):
+        for payment_mean in getattr(self.invoice, 'payment_means', []):
+            if payment_mean.unece_code:
+                return payment_mean.unece_code
+        return '30'  # credit transfer
+
+    @cached_property
+    def payee_account(self):
+        """The bank account the customer pays to, as the PDF prints it: the
+        invoice's payment means, else the company's first bank account"""
+        for mean in getattr(self.invoice, 'payment_means', None) or []:
+            if mean.instrument and mean.instrument.__name__ == 'bank.account':
+                return mean.instrument
+        accounts = getattr(self.invoice.company.party, 'bank_accounts', None)
+        return accounts[0] if accounts else None
+
+    @property
+    def payee_iban(self):
+        "BT-84 when the payment means is a credit transfer (BR-61)"
+        if self.payment_means_code in {'30', '58'} and self.payee_account:
+            return self.payee_account.iban_compact
+
+    @property
+    def payee_bic(self):
+        account = self.payee_account
+        if self.payee_iban and account.bank and account.bank.bic:
+            return account.bank.bic
+
+    @cached_property
+    def due_date(self):
+        dates = [l.maturity_date for l in self.invoice.lines_to_pay
+            if l.maturity_date]
+        return min(dates) if dates else None
+
+    @cached_property
+    def payment_terms_description(self):
+        term = self.invoice.payment_term
+        return (term.description or term.name) if term else None
+
+    @property
+    def prepaid_amount(self):
+        "The invoice as issued: nothing prepaid"
+        return Decimal(0)
+
+    @cached_property
+    def legal_notes(self):
+        """[(UNTDID 4451 subject code, text)]: the legal mentions of the
+        PDF's legal block, each once (BR-FR-05, BR-FR-06)"""
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        company = self.invoice.company
+        rate = Configuration(1).get_multivalue(
+            'late_payment_rate', company=company.id)
+        if rate is not None:
+            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_rate',
+                rate=lang.format_number(rate.normalize(),
+                    digits=max(0, -rate.normalize().as_tuple().exponent))
+                + '\u00a0%')
+        else:
+            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_legal')
+        return [
+            ('PMT', gettext('lot_facturation.msg_einvoice_note_pmt',
+                    amount=lang.currency(Decimal(LEGAL_RECOVERY_INDEMNITY),
+                        company.currency))),
+            ('PMD', penalties),
+            ('AAB', gettext('lot_facturation.msg_einvoice_note_aab')),
+            ]
+
+    @cached_property
+    def vat_breakdown(self):
+        """[(tax, amount, base)]: one per category, rate and exemption
+        (BR-S-08); Tryton keeps one tax line per tax and account"""
+        groups = {}
+        for tax_line in self.invoice.taxes:
+            tax = tax_line.tax
+            key = (self.tax_type_code(tax), self.tax_category_code(tax),
+                self.tax_rate(tax), tax and tax.legal_notice or None,
+                self.tax_exemption_code(tax))
+            _, amount, base = groups.get(key, (tax, 0, 0))
+            groups[key] = (tax, amount + tax_line.amount, base + tax_line.base)
+        return list(groups.values())
+
+    @staticmethod
+    def line_name(line):
+        if line.product:
+            return line.product.name
+        return (line.description or '').splitlines()[0] if (
+            line.description) else '-'
+
+    @staticmethod
+    def unit_code(line):
+        return (line.unit and getattr(line.unit, 'unece_code', None)
+            or DEFAULT_UNIT)
+
+    @staticmethod
+    def line_tax(line):
+        return line.taxes[0] if line.taxes else None
+
+    @staticmethod
+    def tax_type_code(tax):
+        return (tax and tax.unece_code) or 'VAT'
+
+    @staticmethod
+    def tax_category_code(tax):
+        if tax and tax.unece_category_code:
+            return tax.unece_category_code
+        if tax and tax.type == 'percentage' and tax.rate:
+            return 'S'
+        return 'E' if tax else 'Z'
+
+    @staticmethod
+    def tax_exemption_code(tax):
+        return getattr(tax, 'vatex_code', None) if tax else None
+
+    @staticmethod
+    def tax_rate(tax):
+        if tax and tax.type == 'percentage':
+            return format((tax.rate * 100).normalize(), 'f')
+        return '0'
+
+    @staticmethod
+    def address_lines(address):
+        if not address:
+            return []
+        street = address.street or ''
+        return [l for l in street.splitlines() if l.strip()]
+
+    def country_code(self, address):
+        if address and address.country:
+            return address.country.code
+        company_address = self.invoice.company.party.address_get('invoice')
+        if company_address and company_address.country:
+            return company_address.country.code
+        return DEFAULT_COUNTRY
+
+    @staticmethod
+    def electronic_address(party):
+        """(BT-34/BT-49 electronic address, scheme): the party's SIREN in
+        the French directory scheme 0225 (BR-FR-12, BR-FR-13), or None"""
+        for identifier in getattr(party, 'identifiers', []):
+            if identifier.type == 'fr_siren' and identifier.code_compact:
+                return identifier.code_compact, '0225'
+
+    @classmethod
+    def party_legal_ids(cls, party, address):
+        ids = super().party_legal_ids(party, address)
+        for identifier in getattr(party, 'identifiers', []):
+            if identifier.type == 'fr_siren':
+                # ISO 6523 ICD 0002: French SIREN
+                ids.append((identifier.code_compact, {'schemeID': '0002'}))
+        return ids
+
+
+class InvoiceEdocumentStart(metaclass=PoolMeta):
+    __name__ = 'account.invoice.edocument.start'
+
+    @fields.depends('format')
+    def get_templates(self):
+        templates = super().get_templates()
+        if self.format == 'edocument.uncefact.invoice':
+            templates.append((FACTURX_TEMPLATE, "Factur-X EN 16931"))
+        return templates

@@ -1,0 +1,1 @@
+"Send processing (SPEC S): send state, delivery, exchanges, nightly job."

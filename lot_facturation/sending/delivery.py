@@ -1,0 +1,352 @@
+# This file is part of lot_facturation.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""Deliver customer invoices through their customer's channel (SPEC S3).
+
+An invoice is delivered at most once, even when two sends overlap (two
+users, the nightly job, a batch send, several processes):
+
+1. *claim* (own transaction, committed): a compare-and-set
+   ``ready -> sending`` stamps the rows with a token; only the rows that
+   carry our token are ours.  A concurrent claim of the same row waits for
+   ours (SQLite serialises writers, PostgreSQL raises a serialisation
+   error that we retry) and then no longer finds it *ready*.  An exchange
+   *in progress* with the e-mail's Message-ID is created at the same time.
+2. *render* (read-only transaction): PDFs and e-mails of the claimed chunk.
+3. *deliver*: the mail server is called synchronously
+   (``trytond.sendmail.send_message(strict=True)``): we know whether it
+   accepted the message.
+4. *record* (own transaction per invoice, committed right after the
+   server's answer): accepted -> invoice *sent*, exchange *sent*, PDF
+   archived; refused -> invoice back to *ready*, exchange *error*; the
+   next run retries it.
+
+If the process dies between 3 and 4 the invoice stays *sending* with an
+exchange *in progress*: nothing sends it again (at most once).  A person
+looks for its Message-ID in the mail server's log and clicks *Mark as
+Sent* or *Send Again* on the exchange.
+"""
+import datetime
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+import trytond.config as config
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model.fields import SQL_OPERATORS
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+from trytond.url import host
+
+from ..billing import send_rules as rules
+from ..common import settings
+from ..common.runner import in_new_transaction
+from ..formats.mail_message import (
+    Attachment, Mail, MailOverride, addresses, build_message, new_message_id)
+from ..report.invoice_data import invoice_language
+from ..transports import smtp
+from .send_state import SENDABLE_STATES
+
+logger = logging.getLogger(__name__)
+CHUNK = 20
+EXCHANGE_CHANNELS = {
+    'email': 'email', 'portal': 'portal', 'chorus': 'chorus',
+    'paper': 'print',
+    }
+MAIL_CHANNELS = {'email', 'portal'}
+
+
+@dataclass
+class Delivery:
+    "One invoice to deliver, prepared in the render step"
+    invoice: int
+    exchange: int
+    channel: str
+    message_id: str = None
+    pdf: bytes = None
+    filename: str = ''
+    mail: object = None
+    error: str = ''
+    status: str = 'sent'  # exchange status when delivered
+    note: str = ''
+    language: str = ''
+
+
+@dataclass
+class Outcome:
+    "What happened to one invoice"
+    invoice: int
+    exchange: int
+    channel: str
+    status: str  # exchange status: sent, pending or error
+    message: str = ''
+    recipients: str = ''
+    pdf: bytes = field(default=None, repr=False)
+    filename: str = ''
+    email: object = field(default=None, repr=False)
+
+    @property
+    def delivered(self):
+        return self.status != 'error'
+
+
+class InvoiceDelivery:
+    "Delivery of customer invoices through their channel (S3)."
+    __slots__ = ()
+
+    @classmethod
+    def send(cls, invoices, mark_printed=False, subject=None, body=None):
+        """Deliver the ready invoices among invoices; return the outcomes.
+
+        subject and body replace the e-mail template's (Genshi text with
+        ``record``, the invoice).  Commits on its own (claim and every
+        delivery): the caller must not write these invoices afterwards in
+        its own transaction."""
+        if backend.name == 'sqlite':
+            # SQLite has a single writer: the caller's pending writes (the
+            # wizard's confirmation...) would lock out our own transactions.
+            Transaction().commit()
+        ids = sorted({i.id for i in invoices})
+        mail_override = MailOverride(subject, body) if subject or body else None
+        outcomes = []
+        for sub_ids in grouped_slice(ids, CHUNK):
+            claimed = in_new_transaction(cls._claim_send, list(sub_ids))
+            if claimed:
+                outcomes.extend(cls._send_claimed(
+                        claimed, mark_printed, mail_override))
+        return outcomes
+
+    @classmethod
+    def _claim_send(cls, ids):
+        "Compare-and-set ready -> sending; return {invoice: exchange}"
+        pool = Pool()
+        Exchange = pool.get('account.invoice.exchange')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        token = uuid.uuid4().hex
+        cursor.execute(*table.update(
+                [table.send_state, table.send_token, table.write_date,
+                    table.write_uid],
+                ['sending', token, datetime.datetime.now(),
+                    transaction.user],
+                where=SQL_OPERATORS['in'](table.id, ids)
+                & (table.send_state == 'ready')
+                & (table.type == 'out')
+                & table.state.in_(sorted(SENDABLE_STATES))))
+        cursor.execute(*table.select(
+                table.id, where=table.send_token == token))
+        invoices = cls.browse([i for i, in cursor])
+        exchanges = []
+        for invoice in invoices:
+            channel = invoice.party.invoice_send_channel
+            exchanges.append(Exchange(
+                    invoice=invoice, channel=EXCHANGE_CHANNELS[channel],
+                    direction='out', status='in_progress',
+                    date=Exchange.now(), user=transaction.user or None,
+                    message=gettext(
+                        'lot_facturation.msg_exchange_in_progress'),
+                    message_id=(new_message_id(host())
+                        if channel in MAIL_CHANNELS else None)))
+        Exchange.save(exchanges)
+        return {e.invoice.id: e.id for e in exchanges}
+
+    @classmethod
+    def _send_claimed(cls, claimed, mark_printed, mail_override):
+        with Transaction().new_transaction(readonly=True):
+            deliveries = cls._prepare_deliveries(claimed, mail_override)
+        outcomes, server = [], None
+        try:
+            for delivery in deliveries:
+                outcome, server = cls._deliver(delivery, server)
+                try:
+                    in_new_transaction(cls._record_outcome, outcome, mark_printed)
+                except Exception:
+                    logger.critical(
+                        "invoice %s delivered (%s) but not recorded: it "
+                        "stays 'sending'", outcome.invoice, outcome.status,
+                        exc_info=True)
+                    raise
+                outcomes.append(outcome)
+        finally:
+            smtp.quit(server)
+        return outcomes
+
+    @classmethod
+    def _prepare_deliveries(cls, claimed, mail_override):
+        pool = Pool()
+        Exchange = pool.get('account.invoice.exchange')
+        Report = pool.get('lot_facturation.invoice', type='report')
+        invoices = cls.browse(sorted(claimed))
+        pdfs, errors = cls._render_all(Report, invoices)
+        exchanges = {e.id: e for e in Exchange.browse(claimed.values())}
+        deliveries = []
+        for invoice in invoices:
+            exchange = exchanges[claimed[invoice.id]]
+            delivery = Delivery(
+                invoice=invoice.id, exchange=exchange.id,
+                channel=invoice.party.invoice_send_channel,
+                message_id=exchange.message_id, pdf=pdfs.get(invoice.id),
+                filename=Report.filename(invoice),
+                error=errors.get(invoice.id, ''),
+                language=invoice_language(invoice) or '')
+            if not delivery.error:
+                getattr(invoice, 'prepare_delivery_' + delivery.channel)(
+                    delivery, mail_override)
+            deliveries.append(delivery)
+        return deliveries
+
+    @classmethod
+    def _render_all(cls, Report, invoices):
+        "PDFs by invoice id, and rendering errors by invoice id"
+        try:
+            return Report.render_pdfs(invoices), {}
+        except Exception:
+            logger.warning("bulk rendering failed", exc_info=True)
+        pdfs, errors = {}, {}
+        for invoice in invoices:
+            try:
+                pdfs.update(Report.render_pdfs([invoice]))
+            except Exception as exception:
+                errors[invoice.id] = gettext(
+                    'lot_facturation.msg_send_render_error',
+                    error=str(exception))
+        return pdfs, errors
+
+    def _template_mail(self, xml_id, delivery, mail_override, **context):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        EmailTemplate = pool.get('ir.email.template')
+        language = delivery.language or Transaction().language
+        with Transaction().set_context(language=language, **context):
+            template = EmailTemplate(
+                ModelData.get_id('lot_facturation', xml_id))
+            values = template.get(self)
+            if mail_override:
+                values.update(mail_override.render(self))
+        return Mail(
+            subject=values.get('subject', ''), body=values.get('body', ''),
+            to=values.get('to', []), language=language)
+
+    def prepare_delivery_email(self, delivery, mail_override=None):
+        mail = self._template_mail(
+            'email_template_invoice', delivery, mail_override)
+        if not addresses(mail.to):
+            delivery.error = gettext(
+                'lot_facturation.msg_send_no_email', party=self.party.rec_name)
+            return
+        mail.attachments.append(Attachment(delivery.filename, delivery.pdf))
+        delivery.mail = mail
+
+    def prepare_delivery_portal(self, delivery, mail_override=None):
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        url = Configuration(1).get_multivalue(
+            'invoice_portal_url', company=self.company.id)
+        if not url:
+            delivery.error = gettext('lot_facturation.msg_send_no_portal_url')
+            return
+        mail = self._template_mail('email_template_invoice_portal',
+            delivery, None, invoice_portal_url=url)
+        if not addresses(mail.to):
+            delivery.error = gettext(
+                'lot_facturation.msg_send_no_email', party=self.party.rec_name)
+            return
+        delivery.mail = mail
+
+    def prepare_delivery_paper(self, delivery, mail_override=None):
+        delivery.note = gettext('lot_facturation.msg_exchange_to_print')
+
+    def prepare_delivery_chorus(self, delivery, mail_override=None):
+        "Chorus Pro invoices wait for their export to Chorus (C3)"
+        delivery.status = 'pending'
+        delivery.note = gettext('lot_facturation.msg_exchange_chorus_pending')
+
+    @classmethod
+    def _deliver(cls, delivery, server):
+        "Hand the delivery to its transport; return (Outcome, server)"
+        outcome = Outcome(
+            invoice=delivery.invoice, exchange=delivery.exchange,
+            channel=delivery.channel, status=delivery.status,
+            message=delivery.note, pdf=delivery.pdf,
+            filename=delivery.filename)
+        if delivery.error:
+            outcome.status, outcome.message = 'error', delivery.error
+            return outcome, server
+        if delivery.mail is None:
+            return outcome, server
+        from_addr = config.get('email', 'from')
+        msg = build_message(delivery.mail, from_addr, delivery.message_id)
+        outcome.recipients = msg['To']
+        try:
+            server = smtp.send(msg, server)
+        except smtp.SMTPErrors as exception:
+            outcome.status = 'error'
+            outcome.message = gettext(
+                'lot_facturation.msg_send_smtp_error',
+                error=smtp.error_text(exception))
+            smtp.close(server)
+            return outcome, None
+        outcome.email = msg
+        outcome.message = gettext(
+            'lot_facturation.msg_exchange_email_accepted',
+            recipients=outcome.recipients)
+        return outcome, server
+
+    @classmethod
+    def _record_outcome(cls, outcome, mark_printed):
+        pool = Pool()
+        Exchange = pool.get('account.invoice.exchange')
+        Email = pool.get('ir.email')
+        invoice = cls(outcome.invoice)
+        exchange = Exchange(outcome.exchange)
+        values = {'recipients': outcome.recipients or None}
+        if outcome.pdf:
+            values.update(report=outcome.pdf, report_name=outcome.filename)
+        Exchange.set_status(
+            [exchange], outcome.status, outcome.message, **values)
+        if not outcome.delivered:
+            cls.release_send([invoice])
+            return
+        cls.finish_send([invoice], [exchange])
+        if mark_printed and outcome.email is not None:
+            cls.mark_printed([invoice])
+        if outcome.email is not None:
+            Email.from_message(outcome.email,
+                body=outcome.email.get_body(('plain',)).get_content(),
+                resource=invoice).save()
+
+    @classmethod
+    def finish_send(cls, invoices, exchanges):
+        "The invoices are delivered through their exchange"
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        now = datetime.datetime.now().replace(microsecond=0)
+        user = Transaction().user or None
+        archive = settings.by_company(
+            'archive_invoices', [i.company.id for i in invoices])
+        to_write, attachments = [], []
+        for invoice, exchange in zip(invoices, exchanges):
+            party_channel = invoice.party.invoice_send_channel
+            to_write.extend(([invoice], {
+                        'send_state': 'sent', 'send_token': None,
+                        'sent_date': now, 'sent_by': user,
+                        'send_channel': exchange.channel,
+                        'dematerialized': rules.is_dematerialized(
+                            party_channel),
+                        }))
+            if exchange.report and archive[invoice.company.id]:
+                attachments.append(Attachment(
+                        resource=invoice, name=exchange.report_name,
+                        type='data', data=exchange.report))
+        if to_write:
+            cls.write(*to_write)
+        Attachment.save(attachments)
+
+    @classmethod
+    def release_send(cls, invoices):
+        "A failed or abandoned delivery: the invoices are ready again"
+        invoices = [i for i in invoices if i.send_state == 'sending']
+        if invoices:
+            cls.write(invoices, {'send_state': 'ready', 'send_token': None})
