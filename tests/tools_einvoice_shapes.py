@@ -259,14 +259,14 @@ SHAPES = [
     ]
 
 
-def shape_xmls(env, complete=False):
+def shape_xmls(env, complete=False, names=None):
     "{shape name: CII XML bytes} through Invoice.facturx_xml()"
     result = {}
     with set_company(env.company):
         if complete:
             add_company_iban(env)
         for name, build in SHAPES:
-            record = build(env, complete)
-            result[name] = record.facturx_xml()
+            if names is None or name in names:
+                result[name] = build(env, complete).facturx_xml()
     return result
 
