@@ -146,6 +146,9 @@ MUTATIONS = [
     ("grand total that is not net + VAT",
         in_xml('//ram:GrandTotalAmount',
             lambda e: setattr(e, 'text', '1.00')), {'BR-CO-15'}),
+    ("total that is not a number (a stylesheet's dynamic error)",
+        in_xml('//ram:GrandTotalAmount', lambda e: setattr(e, 'text', 'abc')),
+        {'XSD', 'XSLT'}),
     ("element out of the XSD order",
         in_xml('//ram:ApplicableHeaderTradeSettlement/ram:PaymentReference',
             lambda e: e.getparent().append(e)), {'XSD'}),
@@ -270,9 +273,14 @@ def test_f1_rewritten_stylesheets_report_what_the_originals_report():
         assert schematron.rewrites, schematron.name
         original = _original(schematron)
         for xml in documents:
-            assert schematron.findings(schematron.svrl(xml)) == [
-                replace(f, validator=schematron.name)
-                for f in original.findings(original.svrl(xml))]
+            assert _comparable(schematron.validate(xml)) == _comparable(
+                original.validate(xml))
+
+
+def _comparable(findings):
+    "A dynamic error's text names its line in the stylesheet: leave it out"
+    return [(f.rule_id, f.flag, '' if f.rule_id == 'XSLT' else f.text,
+            f.location) for f in findings]
 
 
 def _fatal_rules(xml):

@@ -12,7 +12,8 @@ Every CII XML the module produces goes through, in this order:
 What blocks (``fatal``) and what is only shown (``warning``):
 
 - ``xsd``: every schema error is fatal (rule ``XSD``); a document that is
-  not well-formed XML is fatal (rule ``XML``) and stops the gate.
+  not well-formed XML is fatal (rule ``XML``) and stops the gate.  A
+  stylesheet that stops on a dynamic error is fatal too (rule ``XSLT``).
 - ``cen``: the SVRL ``flag`` attribute: ``fatal`` blocks, ``warning`` is
   shown (mostly the CII-SR syntax rules).
 - ``facturx``: its assertions carry no flag except four ``warning`` ones

@@ -192,7 +192,8 @@ RULES = {
     # Consistency the software owns
     'BR-CO-10': _TOTALS, 'BR-CO-13': _TOTALS, 'BR-CO-14': _TOTALS,
     'BR-CO-15': _TOTALS, 'BR-CO-16': _TOTALS,
-    'XSD': _STRUCTURE, 'XML': _STRUCTURE, 'FX-PROFILE': _STRUCTURE,
+    'XSD': _STRUCTURE, 'XML': _STRUCTURE, 'XSLT': _STRUCTURE,
+    'FX-PROFILE': _STRUCTURE,
     }
 
 

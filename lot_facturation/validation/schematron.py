@@ -194,8 +194,16 @@ class Schematron:
         return result.encode('utf-8')
 
     def validate(self, document):
-        "Return the Findings of an XDM document (or XML bytes)"
-        return self.findings(self.svrl(document))
+        """Return the Findings of an XDM document (or XML bytes); a dynamic
+        error of the stylesheet (e.g. a total that is no number) blocks the
+        invoice as rule XSLT instead of stopping a whole batch"""
+        import saxonche
+        try:
+            svrl = self.svrl(document)
+        except saxonche.PySaxonApiError as error:
+            return [Finding(self.name, 'XSLT', FATAL,
+                    ' '.join(str(error).split()))]
+        return self.findings(svrl)
 
     def findings(self, svrl):
         "Parse an SVRL report into Findings"
