@@ -1,0 +1,1 @@
+"Transports: they move bytes (SMTP, Chorus Pro outbox, PA) and report outcomes."
