@@ -141,9 +141,18 @@ class PASimulator:
     def push_status(self, flow_id, code, reason_code='', reason='', copies=1,
             comment=''):
         "Queue the status ``code`` of the invoice deposited as ``flow_id``."
+        self.state.materialize()  # automatic statuses already due go first
         return [flow.meta['flowId'] for flow in self.state.status_flow(
                 self.state.flows[flow_id], code, reason_code, reason, copies,
                 comment)]
+
+    def push_raw_status(self, content, name='cdar_raw.xml'):
+        "An incoming lifecycle flow with arbitrary ``content`` (bad CDAR)."
+        self.state.materialize()
+        return self.state.store({'name': name, 'flowSyntax': 'CDAR',
+                'flowType': 'CustomerInvoiceLC', 'flowDirection': 'In',
+                'processingRule': 'B2B', 'acknowledgement': {'status': 'Ok'}},
+            content).meta['flowId']
 
     # --- inspection ----------------------------------------------------
     def deposited(self):
@@ -189,6 +198,8 @@ def main(argv=None):
                 pathlib.Path(args.folder) / 'pa_simulator.log'))
     logging.basicConfig(level=logging.INFO, handlers=handlers,
         format='%(asctime)s %(message)s')
+    for noisy in ('factur-x', 'pyfrctc'):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     sim = PASimulator(args.host, args.port, args.client_id,
         args.client_secret, folder=args.folder)
     sim.state.answer_all = not args.directory_empty

@@ -34,6 +34,7 @@ CII = {'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
     'ram': 'urn:un:unece:uncefact:data:standard:'
     'ReusableAggregateBusinessInformationEntity:100',
     'udt': 'urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100'}
+UNKNOWN_SIREN = '000000000'  # a party the invoice does not identify
 FLOW_TYPES = {'CDAR': 'CustomerInvoiceLC', 'FRR': 'MultiFlowReport'}
 
 
@@ -60,13 +61,14 @@ def _iso(moment):
 
 def _party(node, role):
     if node is None:
-        return cdar.TradeParty(role, role)
+        return cdar.TradeParty(role, role, UNKNOWN_SIREN, UNKNOWN_SIREN)
     name = node.findtext('ram:Name', namespaces=CII)
     siren = node.findtext('ram:SpecifiedLegalOrganization/ram:ID',
         namespaces=CII)
     address = node.findtext('ram:URIUniversalCommunication/ram:URIID',
         namespaces=CII)
-    return cdar.TradeParty(role, name or role, siren or '', address or siren)
+    siren = siren or UNKNOWN_SIREN
+    return cdar.TradeParty(role, name or role, siren, address or siren)
 
 
 def read_invoice(content, name, default_siren):
@@ -88,7 +90,7 @@ def read_invoice(content, name, default_siren):
         number = re.sub(r'\.[A-Za-z0-9]+$', '', name.split('__')[-1])[:35]
         return Invoice(number or 'UNKNOWN', dt.date.today(),
             cdar.TradeParty('SE', 'Vendeur', default_siren, default_siren),
-            cdar.TradeParty('BY', 'Acheteur', '', 'ACHETEUR'))
+            _party(None, 'BY'))
 
 
 class State:
@@ -103,6 +105,7 @@ class State:
         self.directory = {}
         self.answer_all = False
         self.flows = {}
+        self.keys = {}  # trackingId (or name) -> flowId of deposited flows
         self.faults = []
         self.auto_statuses = [('200', 0.0, '', '')]
         self.deposits = 0
@@ -192,6 +195,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        # Headers and body are written separately: without this, Nagle and
+        # the client's delayed ACK add 40 ms to every answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.connections.add(self.connection)
 
     def finish(self):
@@ -296,6 +302,7 @@ class Handler(BaseHTTPRequestHandler):
                 'error_description': 'Unknown client or wrong secret'}
         token = secrets.token_hex(16)
         state.tokens[token] = time.time() + state.token_lifetime
+        logger.info('token issued to %s', client_id)
         return 200, {'access_token': token, 'token_type': 'Bearer',
             'expires_in': state.token_lifetime}
 
@@ -313,6 +320,8 @@ class Handler(BaseHTTPRequestHandler):
         siret = (filters.get('siret') or {}).get('value')
         lines = [line for line in self._directory_lines(siren)
             if not siret or line.get('siret') == siret]
+        logger.info('directory look-up %s: %s', siret or siren, ', '.join(
+                line['addressingIdentifier'] for line in lines) or 'absent')
         return 200, {'results': lines, 'totalNumberOfResults': len(lines)}
 
     def directory_siren(self, body, path):
@@ -352,14 +361,15 @@ class Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.deposits += 1
             key = info.get('trackingId') or name
-            for flow in state.flows.values():
-                if flow.meta['flowDirection'] == 'Out' and key in (
-                        flow.meta.get('trackingId'), flow.meta['name']):
-                    state.duplicate_deposits += 1
-                    logger.info('deposit %s again: same flow %s', name,
-                        flow.meta['flowId'])
-                    return 202, self._info(flow)
-            return 202, self._info(self._store_deposit(info, name, content))
+            flow = state.flows.get(state.keys.get(key))
+            if flow is not None:  # idempotency: the same flow again
+                state.duplicate_deposits += 1
+                logger.info('deposit %s again: same flow %s', name,
+                    flow.meta['flowId'])
+                return 202, self._info(flow)
+            flow = self._store_deposit(info, name, content)
+            state.keys[key] = flow.meta['flowId']
+            return 202, self._info(flow)
 
     def _store_deposit(self, info, name, content):
         state = self.state
@@ -411,6 +421,9 @@ class Handler(BaseHTTPRequestHandler):
                     meta.get('trackingId') != where['trackingId']):
                 continue
             results.append(self._info(flow))
+        if results:
+            logger.info('flow search %s: %s flow(s)', where.get(
+                    'flowDirection') or '', len(results[:limit]))
         return 200, {'results': results[:limit], 'limit': limit,
             'filters': where}
 
