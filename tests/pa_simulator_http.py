@@ -120,8 +120,9 @@ class State:
     def now(self):
         "Strictly increasing UTC time (the flow search compares strictly)."
         with self.lock:
-            moment = dt.datetime.now(dt.timezone.utc).replace(
-                microsecond=dt.datetime.now().microsecond // 1000 * 1000)
+            moment = dt.datetime.now(dt.timezone.utc)
+            moment = moment.replace(
+                microsecond=moment.microsecond // 1000 * 1000)
             if moment <= self._clock:
                 moment = self._clock + dt.timedelta(milliseconds=1)
             self._clock = moment

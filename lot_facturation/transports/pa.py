@@ -445,7 +445,7 @@ class AfnorTransport(PATransport):
             'received_at': flow.get('updated_at')}
         try:
             with self._classified('status download'):
-                content = pyfrctc.get_flow(self.session(), flow['flowId'],
+                content = pyfrctc.get_flow(self.session(), base['flow_id'],
                     doc_type='Original')
             parsed = parse_status(content)
         except (PARejected, ValueError) as error:  # this flow only
