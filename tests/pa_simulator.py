@@ -9,8 +9,10 @@ the test (``push_status``) or emitted after each deposit (``auto_statuses``).
 Faults a test can arm (each on the next request of an operation: token,
 directory, deposit, search, get): ``fail_next`` (HTTP error, nothing
 stored), ``slow_next`` (stores the flow, answers after the client gave up),
-``drop_next`` (stores the flow, closes the connection unanswered);
-``go_down``/``come_back`` refuse connections altogether.
+``drop_next`` (stores the flow, closes the connection unanswered),
+``refuse_next_flow`` (stores it with an Error acknowledgement);
+``go_down``/``come_back`` refuse connections altogether.  Lifecycle:
+``push_status(flow_id, '213'|'210'|..., reason_code, reason, copies=2)``.
 
     with PASimulator() as pa: ...            # tests, ephemeral port
     python tests/pa_simulator.py --port 8765 --folder demo/pa   # demo
@@ -126,6 +128,13 @@ class PASimulator:
     def drop_next(self, operation='deposit'):
         "Do the next ``operation`` (store the flow), then hang up unanswered."
         self.state.faults.append({'operation': operation, 'action': 'drop'})
+
+    def refuse_next_flow(self, reason_code='AlreadyExistingFlow',
+            message='Flow already received'):
+        "Store the next deposit with an Error acknowledgement (its checks)."
+        self.state.faults.append({'operation': 'deposit', 'action': 'ack',
+                'details': [{'level': 'Error', 'item': 'flow',
+                        'reasonCode': reason_code, 'reasonMessage': message}]})
 
     # --- lifecycle -----------------------------------------------------
     @property

@@ -185,6 +185,7 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    fault = None
     server_version = 'PASimulator/1'
 
     @property
@@ -268,11 +269,14 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault['action'] == 'fail':
             return self.error(fault['status'], fault['code'],
                 fault['message'])
+        self.fault = fault
         try:
             answer = handler(*args)
         except Exception:
             logger.exception('simulator error on %s', self.path)
             answer = (500, {'errorCode': 'INTERNAL_ERROR'})
+        finally:
+            self.fault = None
         if fault and fault['action'] == 'slow':
             self.state.stopping.wait(fault['seconds'])
         if fault and fault['action'] == 'drop':
@@ -386,6 +390,9 @@ class Handler(BaseHTTPRequestHandler):
             'flowDirection': 'Out', 'flowProfile': 'Undefined',
             'sha256': hashlib.sha256(content).hexdigest(),
             'acknowledgement': {'status': 'Ok'}}
+        if self.fault and self.fault['action'] == 'ack':
+            meta['acknowledgement'] = {'status': 'Error',
+                'details': self.fault['details']}
         flow = state.store(meta, content, invoice)
         logger.info('deposit %s %s (flow %s)', syntax,
             invoice.number if invoice else name, meta['flowId'])

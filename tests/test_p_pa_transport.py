@@ -237,6 +237,17 @@ def test_p3_simulator_honours_the_idempotency_key(sim, transport):
         2, 1, 1)
 
 
+def test_p3_failed_technical_checks_are_reported(sim, transport):
+    ok = transport.deposit(b'%PDF-1.7', 'FA13.pdf', 'B2B', 'fa13.v1')
+    sim.refuse_next_flow('AlreadyExistingFlow', 'Facture déjà reçue')
+    refused = transport.deposit(b'%PDF-1.7', 'FA14.pdf', 'B2B', 'fa14.v1')
+    assert transport.acknowledgement(ok) == pa.FlowAcknowledgement(ok, 'ok')
+    acknowledgement = transport.acknowledgement(refused)
+    assert acknowledgement.state == 'error'
+    assert 'Facture déjà reçue' in acknowledgement.details
+    assert 'AlreadyExistingFlow' in acknowledgement.details
+
+
 def test_p3_invalid_key_or_rule_refused_before_sending(sim, transport):
     with pytest.raises(ValueError):
         transport.deposit(b'%PDF-1.7', 'FA9.pdf', 'B2B', 'FA 9')

@@ -166,6 +166,14 @@ class LifecycleStatus:
                 self.invoice_number, self.code, self.date, self.amounts))
 
 
+@dataclass(frozen=True)
+class FlowAcknowledgement:
+    "The PA's technical checks of a deposited flow: pending, ok or error."
+    flow_id: str
+    state: str
+    details: str = ''
+
+
 class PATransport:
     "What the models need from a PA, whatever its protocol."
 
@@ -184,6 +192,10 @@ class PATransport:
 
     def statuses(self, since):
         "LifecycleStatus of every status message received after ``since``."
+        raise NotImplementedError
+
+    def acknowledgement(self, flow_id):
+        "FlowAcknowledgement of a deposited flow (virus, format, unicity)."
         raise NotImplementedError
 
 
@@ -464,6 +476,15 @@ class AfnorTransport(PATransport):
                 self.session(), _utc(since), 'in', ['CustomerInvoiceLC'])
         flows.sort(key=lambda flow: flow.get('updated_at') or dt.datetime.min)
         return [self._status(flow) for flow in flows]
+
+
+    def acknowledgement(self, flow_id):
+        with self._classified('flow acknowledgement'):
+            flow = pyfrctc.get_flow_metadata_parsed(self.session(), flow_id)
+        state = {'sent': 'pending', 'done': 'ok'}.get(
+            flow.get('state'), flow.get('state') or 'pending')
+        return FlowAcknowledgement(str(flow_id), state,
+            flow.get('ap_error_details') or '')
 
 
 PROTOCOLS = {'afnor': AfnorTransport}
