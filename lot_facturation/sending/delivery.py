@@ -74,6 +74,13 @@ class Delivery:
     note: str = ''
     language: str = ''
 
+    @property
+    def hands_over(self):
+        """Whether it calls a transport outside the database (the mail
+        server; a channel with its own transport says so here): then its
+        exchange is stamped first and an interruption is to check."""
+        return self.mail is not None and not self.error
+
 
 @dataclass
 class Outcome:
@@ -164,11 +171,10 @@ class InvoiceDelivery:
             with Transaction().new_transaction(readonly=True):
                 deliveries = cls._prepare_deliveries(claimed, mail_override)
             for delivery in deliveries:
-                handed = delivery.mail is None or delivery.error or (
-                    in_new_transaction(cls.start_handover, delivery.exchange))
                 del untried[delivery.invoice]
-                if not handed:
-                    continue
+                if delivery.hands_over and not in_new_transaction(
+                        cls.start_handover, delivery.exchange):
+                    continue  # its claim was taken back meanwhile
                 outcome, server = cls._deliver(delivery, server)
                 cls._record_delivery(outcome, mark_printed)
                 outcomes.append(outcome)
