@@ -16,11 +16,14 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 
 from faults import crash, option
-from test_send import DURAND, MARTIN, ready_invoices
+from test_send import DURAND, MARTIN, _set_portal, ready_invoices
 from test_send_process import _exchanges, states
 from tools_send import committed_database
 
 PAPER = (("Papier SA",), {'channel': 'paper'})
+CHORUS = (("Ministère",), {'channel': 'chorus'})
+PORTAL = (("Celeu Groupe",),
+    {'email': 'paul@celeu.example', 'lang': 'fr', 'channel': 'portal'})
 
 
 def send(ids):
@@ -78,21 +81,27 @@ def test_s3_lost_reply_is_to_check_and_never_resent(smtp_server):
 
 
 def test_s3_send_killed_after_its_claim_releases_every_claim(smtp_server):
+    "Whatever the channel: e-mail, paper, portal notice, Chorus Pro."
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN, DURAND, PAPER])
+        company, ids = run(ready_invoices,
+            [MARTIN, DURAND, PAPER, PORTAL, CHORUS])
+        run(_set_portal, 'https://portail.example/espace/',
+            context={'company': company})
         crash('claim', 'send', DB_NAME, '1', str(company), *map(str, ids),
             env=smtp_env(smtp_server))
-        assert run(states, ids) == ['sending'] * 3
+        assert run(states, ids) == ['sending'] * 5
         assert smtp_server.messages == []
         time.sleep(1)  # the lease below is 0 s, exchanges keep seconds
         with option('lot_facturation', 'send_lease', '0'):
             outcomes = run(send, ids, context={'company': company})
-        assert outcomes == ['sent'] * 3
-        assert run(states, ids) == ['sent'] * 3
-        for history in run(exchanges, ids):
-            assert [s for s, _, _ in history] == ['error', 'sent']
+        assert outcomes == ['sent'] * 4 + ['pending']
+        assert run(states, ids) == ['sent'] * 5
+        histories = run(exchanges, ids)
+        assert [[s for s, _, _ in h] for h in histories] == (
+            [['error', 'sent']] * 4 + [['error', 'pending']])
+        for history in histories:
             assert history[0][1].startswith('Envoi interrompu')
-        assert len(smtp_server.messages) == 2
+        assert len(smtp_server.messages) == 3
 
 
 def test_s3_send_killed_after_handing_over_never_resends(smtp_server):
