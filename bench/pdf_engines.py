@@ -245,7 +245,8 @@ def main():
         results['setup_s'] = round(time.perf_counter() - started, 1)
         results['load_average'] = os.getloadavg()[0]
         ctx = {'company': company}
-        results['engines'] = run(engine_rows, ids, context=ctx)
+        results['engines'] = run(engine_rows, ids,
+            context=dict(ctx, language='fr'))
         results['render_pdfs'] = run(render_pdfs_rows, ids, context=ctx)
         results['load_average_end'] = os.getloadavg()[0]
     out = HERE / 'out'

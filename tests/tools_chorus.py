@@ -40,7 +40,8 @@ def product(env):
     Template = pool.get('product.template')
     Uom = pool.get('product.uom')
     Category = pool.get('product.category')
-    hour, = Uom.search([('name', '=', 'Hour')])
+    ModelData = pool.get('ir.model.data')
+    hour = Uom(ModelData.get_id('product', 'uom_hour'))  # any language
     category = Category(name="Conseil", accounting=True,
         account_revenue=env.revenue, customer_taxes=[tax(env, '0.10')])
     category.save()

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from tools_chorus import product, tax
 from tools_send import create_customer, create_invoices
@@ -58,12 +57,6 @@ def company_iban(env):
                 'number': 'FR76 3000 6000 0112 3456 7890 189'}]).save()
 
 
-def _product(env):
-    "The consulting product (tools_chorus finds its unit by English name)"
-    with Transaction().set_context(language='en'):
-        return product(env)
-
-
 def _lines(env, exempt, consulting):
     lines = [{'type': 'title', 'description': "Tenue et révision"}]
     for month in range(1, 13):
@@ -107,7 +100,7 @@ def long_invoice(env, party):
             reference="LETTRE-MISSION-2026", description="Honoraires 2026",
             comment="Merci de rappeler le numéro de facture sur votre "
             "virement.",
-            lines=_lines(env, exempt_tax(env), _product(env)))
+            lines=_lines(env, exempt_tax(env), product(env)))
         invoice.save()
         Invoice.update_taxes([invoice])
         Invoice.post([invoice])
