@@ -175,6 +175,8 @@ class TypstInvoicePdfTestCase(unittest.TestCase):
         with set_company(env.company):
             pdf = render([invoice], variant='pdf/a-3b')[invoice.id]
         self.assertEqual(pdfa_id(pdf), ('3', 'B'))
+        # In the customer's language
+        self.assertIn('<dc:language><rdf:Bag><rdf:li>fr</rdf:li>', xmp(pdf))
         reader = pypdf.PdfReader(io.BytesIO(pdf))
         self.assertIn('/OutputIntents', reader.trailer['/Root'])
         fonts = [font.get_object() for page in reader.pages

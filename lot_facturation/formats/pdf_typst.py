@@ -15,8 +15,8 @@ fonts shipped inside the typst wheel are visible; system fonts are ignored
 and nothing is downloaded.
 """
 import dataclasses
-import functools
 import json
+import os
 import pathlib
 import re
 import sys
@@ -76,16 +76,18 @@ class TypstRenderer:
             ignore_system_fonts=True)
         self._lock = threading.Lock()
 
-    def render(self, document, labels=None, variant=None, title=''):
+    def render(self, document, labels=None, variant=None, title='',
+            lang='fr'):
         """Return the PDF bytes of one InvoiceDocument (variant: 'pdf/a-3b'
-        for Factur-X, else plain PDF)"""
-        return self.render_batch([document], labels, variant, title)
+        for Factur-X, else plain PDF; lang: ISO 639 code of its texts)"""
+        return self.render_batch([document], labels, variant, title, lang)
 
-    def render_batch(self, documents, labels=None, variant=None, title=''):
+    def render_batch(self, documents, labels=None, variant=None, title='',
+            lang='fr'):
         """Return one PDF holding documents one after the other, each with
         its own page numbering"""
         data = {'labels': labels or {}, 'title': title or None,
-            'documents': [document_data(d) for d in documents]}
+            'lang': lang, 'documents': [document_data(d) for d in documents]}
         return self.compile_data(data, variant)
 
     def compile_data(self, data, variant=None):
@@ -103,16 +105,22 @@ class TypstRenderer:
             except typst.TypstError as exception:
                 raise TypstPdfError(str(exception)) from exception
 
-    def render_many(self, documents, labels=None, variant=None):
+    def render_many(self, documents, labels=None, variant=None, lang='fr'):
         "Return the PDF bytes of each document, in order"
         return [self.render(d, labels, variant, title=d.title + ' '
-                + d.number) for d in documents]
+                + d.number, lang=lang) for d in documents]
 
 
-@functools.lru_cache(maxsize=4)
+_RENDERERS = {}
+
+
 def renderer(template=TEMPLATE):
-    "The renderer of template shared by the process"
-    return TypstRenderer(template)
+    """The renderer of template shared by the process (one per process:
+    a compiler made before a fork is not used by the forked workers)"""
+    key = (str(template), os.getpid())
+    if key not in _RENDERERS:
+        _RENDERERS[key] = TypstRenderer(template)
+    return _RENDERERS[key]
 
 
 def main(argv=None):

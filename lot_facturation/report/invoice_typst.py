@@ -34,6 +34,11 @@ def labels(renderer):
         for text in renderer.labels}
 
 
+def iso_language(code):
+    "ISO 639 code of a Tryton language code ('fr', 'pt_BR' → 'pt')"
+    return (code or 'fr').split('_')[0].lower()
+
+
 def render_pdfs(invoices, variant=None):
     """Return the PDF bytes of each invoice by id, each in its customer's
     language (variant: 'pdf/a-3b' for Factur-X)"""
@@ -46,7 +51,7 @@ def render_pdfs(invoices, variant=None):
         with Transaction().set_context(
                 language=language or Transaction().language):
             texts = labels(renderer)
-            pdfs = renderer.render_many(
-                build_documents(group), texts, variant=variant)
+            pdfs = renderer.render_many(build_documents(group), texts,
+                variant=variant, lang=iso_language(Transaction().language))
         result.update(zip((i.id for i in group), pdfs))
     return result
