@@ -12,9 +12,9 @@ from lxml import etree
 
 import trytond.config as config
 from trytond.modules.company.tests import set_company
-from trytond.modules.lot_facturation.billing import facturx as builder
-from trytond.modules.lot_facturation.billing import signature
-from trytond.modules.lot_facturation.billing.invoice_document import (
+from trytond.modules.lot_facturation.formats import facturx as builder
+from trytond.modules.lot_facturation.formats import signature
+from trytond.modules.lot_facturation.formats.invoice_document import (
     InvoiceDocument, PartyBlock)
 from trytond.modules.lot_facturation.formats import pdf_typst
 from trytond.modules.lot_facturation.report.invoice_data import (
