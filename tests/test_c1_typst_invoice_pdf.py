@@ -254,6 +254,18 @@ class TypstRendererTestCase(unittest.TestCase):
         # Untranslated labels are printed in English as written
         self.assertIn('Invoiced To'.upper(), pages[0])
 
+    def test_c1_typst_template_texts_all_have_a_french_translation(self):
+        "No English label on a French invoice"
+        import pathlib
+        import polib
+        po = polib.pofile(str(pathlib.Path(pdf_typst.__file__).parent.parent
+                / 'locale' / 'fr.po'))
+        french = {e.msgid: e.msgstr for e in po
+            if e.msgctxt == 'report:lot_facturation.invoice:'}
+        labels = pdf_typst.renderer().labels
+        self.assertGreater(len(labels), 25)
+        self.assertEqual([t for t in labels if not french.get(t)], [])
+
     def test_c1_typst_data_is_not_typst_code(self):
         "Markup characters in the data are printed, never interpreted"
         document = _document('#pagebreak() $x$ *bold* <l> @ref')

@@ -34,6 +34,7 @@ FONT_PACKAGE = 'fonts-dejavu-core'
 PDF_TAGS = False
 PDF_STANDARDS = {'pdf/a-3b': 'a-3b', 'a-3b': 'a-3b'}
 _PACKAGE = re.compile(r'"@[\w-]+/')  # "@preview/name:1.0"
+_COMMENT_LINE = re.compile(r'^\s*//.*$', re.MULTILINE)
 _LABEL = re.compile(r'\bl\("((?:[^"\\]|\\.)*)"\)')
 
 
@@ -43,8 +44,10 @@ class TypstPdfError(Exception):
 
 def template_labels(source):
     """The fixed English texts of a template: the arguments of its
-    ``l("...")`` calls, to be translated by the caller"""
-    return sorted({json.loads('"%s"' % m) for m in _LABEL.findall(source)})
+    ``l("...")`` calls outside comment lines, to be translated by the
+    caller"""
+    code = _COMMENT_LINE.sub('', source)
+    return sorted({json.loads('"%s"' % m) for m in _LABEL.findall(code)})
 
 
 def document_data(document):
