@@ -49,7 +49,9 @@ from trytond.modules.lot_facturation.report.invoice_data import (  # noqa
 from trytond.pool import Pool  # noqa: E402
 
 from tools_certificate import PASSWORD, make_certificate  # noqa: E402
+import tools_chorus  # noqa: E402
 from tools_chorus import multi_vat_invoices  # noqa: E402
+from tools_invoice_samples import english_product  # noqa: E402
 from tools_send import committed_database, create_customer  # noqa: E402
 
 OUT = HERE.parent / 'test-output' / 'typst'
@@ -69,6 +71,8 @@ def siren(i):
 
 
 def make_invoices(n):
+    # The bench database is French: tools_chorus must find its unit
+    tools_chorus.product = english_product
     customers = [create_customer("Client %02d SAS" % i, lang='fr',
             siren=siren(i)) for i in range(CUSTOMERS)]
     env, invoices = multi_vat_invoices(customers, count=n // CUSTOMERS)

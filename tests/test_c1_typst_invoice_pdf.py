@@ -20,7 +20,9 @@ from trytond.modules.lot_facturation.formats import pdf_typst
 from trytond.modules.lot_facturation.report.invoice_data import (
     build_documents)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    DB_NAME, activate_module, with_transaction)
+from trytond.transaction import Transaction
 
 from tools_certificate import PASSWORD, make_certificate, signature_status
 from tools_invoice_samples import EXEMPT_NOTICE, sample_invoices
@@ -90,11 +92,12 @@ class TypstInvoicePdfTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module('lot_facturation')
+        activate_module('lot_facturation', lang='fr')
+        with Transaction().start(DB_NAME, 1) as transaction:
+            load_french()
+            transaction.commit()
 
     def samples(self):
-        "The sample invoices, in French (translations loaded, rolled back)"
-        load_french()
         env = setup_company()
         return env, sample_invoices(env)
 

@@ -40,8 +40,7 @@ def product(env):
     Template = pool.get('product.template')
     Uom = pool.get('product.uom')
     Category = pool.get('product.category')
-    ModelData = pool.get('ir.model.data')
-    hour = Uom(ModelData.get_id('product', 'uom_hour'))  # any language
+    hour, = Uom.search([('name', '=', 'Hour')])
     category = Category(name="Conseil", accounting=True,
         account_revenue=env.revenue, customer_taxes=[tax(env, '0.10')])
     category.save()

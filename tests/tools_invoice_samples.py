@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from tools_chorus import product, tax
 from tools_send import create_customer, create_invoices
@@ -57,6 +58,13 @@ def company_iban(env):
                 'number': 'FR76 3000 6000 0112 3456 7890 189'}]).save()
 
 
+def english_product(env):
+    """tools_chorus.product in English: it finds its unit by English name,
+    and set_company puts the user's language (French here) in the context"""
+    with Transaction().set_context(language='en'):
+        return product(env)
+
+
 def _lines(env, exempt, consulting):
     lines = [{'type': 'title', 'description': "Tenue et révision"}]
     for month in range(1, 13):
@@ -100,7 +108,7 @@ def long_invoice(env, party):
             reference="LETTRE-MISSION-2026", description="Honoraires 2026",
             comment="Merci de rappeler le numéro de facture sur votre "
             "virement.",
-            lines=_lines(env, exempt_tax(env), product(env)))
+            lines=_lines(env, exempt_tax(env), english_product(env)))
         invoice.save()
         Invoice.update_taxes([invoice])
         Invoice.post([invoice])
