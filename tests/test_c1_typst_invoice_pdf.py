@@ -21,7 +21,7 @@ from trytond.modules.lot_facturation.report.invoice_data import (
     build_documents)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, with_transaction)
+    DB_NAME, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 from tools_certificate import PASSWORD, make_certificate, signature_status
@@ -96,6 +96,11 @@ class TypstInvoicePdfTestCase(unittest.TestCase):
         with Transaction().start(DB_NAME, 1) as transaction:
             load_french()
             transaction.commit()
+
+    @classmethod
+    def tearDownClass(cls):
+        "The next test classes expect the default (English) database"
+        drop_db()
 
     def samples(self):
         env = setup_company()
