@@ -154,11 +154,21 @@ class InvoiceDelivery:
 
     @classmethod
     def _send_claimed(cls, claimed, mark_printed, mail_override):
-        with Transaction().new_transaction(readonly=True):
-            deliveries = cls._prepare_deliveries(claimed, mail_override)
+        """Deliver a claimed chunk.
+
+        If the chunk stops, the invoices not yet handed to the mail server
+        are given back (ready, exchange in error): they did not leave.  The
+        one being handed over stays *sending*: it may have left."""
+        try:
+            with Transaction().new_transaction(readonly=True):
+                deliveries = cls._prepare_deliveries(claimed, mail_override)
+        except Exception as exception:
+            in_new_transaction(cls._abandon, list(claimed.items()), exception)
+            raise
         outcomes, server = [], None
         try:
-            for delivery in deliveries:
+            while deliveries:
+                delivery = deliveries.pop(0)
                 outcome, server = cls._deliver(delivery, server)
                 try:
                     in_new_transaction(cls._record_outcome, outcome, mark_printed)
@@ -169,9 +179,25 @@ class InvoiceDelivery:
                         exc_info=True)
                     raise
                 outcomes.append(outcome)
+        except Exception as exception:
+            if deliveries:
+                in_new_transaction(cls._abandon,
+                    [(d.invoice, d.exchange) for d in deliveries], exception)
+            raise
         finally:
             smtp.quit(server)
         return outcomes
+
+    @classmethod
+    def _abandon(cls, pairs, exception):
+        "Claimed invoices never handed to the mail server: ready again"
+        pool = Pool()
+        Exchange = pool.get('account.invoice.exchange')
+        message = gettext('lot_facturation.msg_send_abandoned',
+            error=getattr(exception, 'message', None) or str(exception))
+        Exchange.set_status(
+            Exchange.browse([e for _, e in pairs]), 'error', message)
+        cls.release_send(cls.browse([i for i, _ in pairs]))
 
     @classmethod
     def _prepare_deliveries(cls, claimed, mail_override):
@@ -192,10 +218,21 @@ class InvoiceDelivery:
                 error=errors.get(invoice.id, ''),
                 language=invoice_language(invoice) or '')
             if not delivery.error:
-                getattr(invoice, 'prepare_delivery_' + delivery.channel)(
-                    delivery, mail_override)
+                invoice._prepare_delivery(delivery, mail_override)
             deliveries.append(delivery)
         return deliveries
+
+    def _prepare_delivery(self, delivery, mail_override):
+        "A text that cannot be rendered fails this invoice, not the chunk"
+        try:
+            getattr(self, 'prepare_delivery_' + delivery.channel)(
+                delivery, mail_override)
+        except Exception as exception:
+            logger.warning("invoice %s: e-mail not prepared: %s", self.id,
+                exception, exc_info=logger.isEnabledFor(logging.DEBUG))
+            delivery.error = gettext(
+                'lot_facturation.msg_send_prepare_error',
+                error=getattr(exception, 'message', None) or str(exception))
 
     @classmethod
     def _render_all(cls, Report, invoices):
@@ -224,7 +261,8 @@ class InvoiceDelivery:
                 ModelData.get_id('lot_facturation', xml_id))
             values = template.get(self)
             if mail_override:
-                values.update(mail_override.render(self))
+                values.update(mail_override.render(
+                        template.get_context(self)))
         return Mail(
             subject=values.get('subject', ''), body=values.get('body', ''),
             to=values.get('to', []), language=language)
@@ -284,7 +322,9 @@ class InvoiceDelivery:
         except smtp.SMTPErrors as exception:
             outcome.status = 'error'
             outcome.message = gettext(
-                'lot_facturation.msg_send_smtp_error',
+                'lot_facturation.msg_send_smtp_error'
+                if smtp.refused(exception)
+                else 'lot_facturation.msg_send_smtp_unreachable',
                 error=smtp.error_text(exception))
             smtp.close(server)
             return outcome, None
