@@ -83,7 +83,7 @@ def test_b6_overlapping_batches_one_after_the_other(config):
     assert len(invoices()) == 6
     assert second.state == 'failed'
     assert {p.outcome for p in second.proposals} == {'changed'}
-    assert "changed since the preview" in second.message
+    assert f"already invoiced by batch {first.number}" in second.message
     lines = consumption_lines()
     assert all(lines) and len(set(lines)) == len(lines) == 12
 
@@ -92,7 +92,7 @@ def test_b6_second_batch_warns_generated_today(config):
     first = world.new_batch("First")
     preview(config, first)
     first.click('generate')
-    again = world.new_batch("Again")
+    again = world.new_batch("Again", reference=dt.date(2026, 3, 1))
     with pytest.raises(UserWarning) as warning:
         again.click('preview')
     assert 'was generated earlier today at' in warning.value.message

@@ -39,11 +39,13 @@ MONTHS = [(None, '')] + [(f'{m:02d}', f'{m:02d}') for m in range(1, 13)]
 
 
 # B6: a batch is previewed, generated (running), then done or failed;
-# a failed batch runs again; cancelling removes its draft invoices (refused
-# once some are posted) and a cancelled batch can be reset to draft.
+# a failed batch runs again, or is previewed again when another batch took
+# some of its items; cancelling removes its draft invoices (refused once
+# some are posted) and a cancelled batch can be reset to draft.
 TRANSITIONS = {
     ('draft', 'previewed'),
     ('previewed', 'previewed'),
+    ('failed', 'previewed'),
     ('previewed', 'draft'),
     ('previewed', 'running'),
     ('failed', 'running'),
@@ -212,7 +214,8 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         cls._transitions |= TRANSITIONS
         cls._buttons.update({
                 'preview': {
-                    'invisible': ~Eval('state').in_(['draft', 'previewed']),
+                    'invisible': ~Eval('state').in_(
+                        ['draft', 'previewed', 'failed']),
                     'icon': 'tryton-search',
                     'depends': ['state'],
                     },
@@ -235,10 +238,13 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
                     'depends': ['state'],
                     },
                 'draft': {
-                    'invisible': ~Eval('state').in_(['previewed', 'cancelled']),
+                    # Criteria stay as they were once invoices exist
+                    'invisible': (~Eval('state').in_(['previewed', 'cancelled'])
+                        | ((Eval('state') == 'previewed')
+                            & Bool(Eval('invoices', [])))),
                     'icon': If(Eval('state') == 'cancelled',
                         'tryton-undo', 'tryton-back'),
-                    'depends': ['state'],
+                    'depends': ['state', 'invoices'],
                     },
                 })
 

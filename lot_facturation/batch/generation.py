@@ -140,15 +140,49 @@ class BatchGeneration:
                 ])
         messages = list(errors)
         if skipped:
-            messages.append(gettext('lot_facturation.msg_batch_skipped',
-                    count=len(skipped),
-                    proposals=', '.join(p.party.rec_name
-                        for p in skipped[:10])))
+            messages.extend(cls.skipped_messages(skipped))
         batch.update_progress()
         batch.message = '\n'.join(messages + list(notices)) or None
         batch.save()
         (cls.fail if messages else cls.done)([batch])
         batch.notify_generation()
+
+    @classmethod
+    def skipped_messages(cls, skipped):
+        """Why each skipped invoice was not generated, and what to do.
+
+        An invoice whose items another batch invoiced since the preview
+        names that batch: previewing again keeps what is left."""
+        pool = Pool()
+        Proposal = pool.get('account.invoice.batch.proposal')
+        taken = Proposal.invoiced_elsewhere(
+            [p for p in skipped if p.outcome == 'changed'])
+        lines = [gettext('lot_facturation.msg_batch_skipped',
+                count=len(skipped))]
+        for proposal in skipped:
+            invoice = taken.get(proposal.id)
+            party = proposal.party.rec_name
+            if proposal.outcome == 'locked':
+                lines.append(gettext(
+                        'lot_facturation.msg_batch_skipped_locked',
+                        party=party))
+            elif invoice is not None and invoice.batch:
+                lines.append(gettext(
+                        'lot_facturation.msg_batch_skipped_batch',
+                        party=party, batch=invoice.batch.rec_name,
+                        invoice=invoice.number or invoice.label))
+            elif invoice is not None:
+                lines.append(gettext(
+                        'lot_facturation.msg_batch_skipped_invoice',
+                        party=party, invoice=invoice.number or invoice.label))
+            else:
+                lines.append(gettext(
+                        'lot_facturation.msg_batch_skipped_changed',
+                        party=party))
+        lines.append(gettext('lot_facturation.msg_batch_skipped_advice'
+                if any(p.outcome == 'changed' for p in skipped)
+                else 'lot_facturation.msg_batch_skipped_retry'))
+        return lines
 
     def notify_generation(self):
         "Tell whoever launched the batch that it ended (B6)."
@@ -193,6 +227,35 @@ class ProposalGeneration:
             acquired.update(r[0] for r in cursor)
         return {p for c, ps in by_contract.items() if c not in acquired
             for p in ps}
+
+    @classmethod
+    def invoiced_elsewhere(cls, proposals):
+        "{proposal id: an invoice that took one of its items since}"
+        pool = Pool()
+        Consumption = pool.get('sale.subscription.line.consumption')
+        items = [(p, i) for p in proposals for i in p.items if i.selected]
+        schedules = {i.schedule.id for _, i in items
+            if i.schedule and not i.consumption and not i.charge}
+        lines = {}
+        for sub_ids in grouped_slice(list(schedules), 1000):
+            for consumption in Consumption.search([
+                        ('schedule', 'in', list(sub_ids)),
+                        ('invoice_line', '!=', None),
+                        ]):
+                lines[consumption.schedule.id, consumption.line.id] = (
+                    consumption.invoice_line)
+        result = {}
+        for proposal, item in items:
+            if item.charge:
+                line = item.charge.invoice_line
+            elif item.consumption:
+                line = item.consumption.invoice_line
+            else:
+                line = lines.get(
+                    (item.schedule.id, item.subscription_line.id))
+            if line is not None and line.invoice:
+                result.setdefault(proposal.id, line.invoice)
+        return result
 
     @classmethod
     def changed_sources(cls, proposals):
