@@ -98,8 +98,9 @@ def set_french(config):
         fr.date = FRENCH_DATE
         fr.save()
     admin, = User.find([('login', '=', 'admin')])
-    if admin.language != fr:
+    if admin.language != fr or admin.name != "Administrateur":
         admin.language = fr
+        admin.name = "Administrateur"   # messages say "par Administrateur"
         admin.save()
     refresh_context(config)
     return fr

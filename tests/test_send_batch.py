@@ -103,7 +103,16 @@ def test_s5_send_batch_with_proposed_text(batch, smtp_server):
 
 
 def test_s5_send_batch_with_edited_text(batch, smtp_server):
-    "Placeholders typed by the accountant are each invoice's values"
+    """Placeholders typed by the accountant are each invoice's values; the
+    batch shows how far the sending is"""
+    assert (batch.progress_step, batch.progress) == ('posting', 100)
+    Batch = Pool(DB_NAME).get('account.invoice.batch')
+    progress = []
+    set_progress = Batch.set_progress.__func__
+
+    def recording(cls, batch_id, step, done, total):
+        progress.append((step, done, total))
+        return set_progress(cls, batch_id, step, done, total)
     send = Wizard('account.invoice.batch.send', [batch])
     send.form.subject = "Your invoice [invoice number] (US$ 1)"
     send.form.body = ("Dear [customer name],\n"
@@ -114,8 +123,14 @@ def test_s5_send_batch_with_edited_text(batch, smtp_server):
         f"Dear {first.party.name},\n"
         f"${first.untaxed_amount:,.2f} excl. VAT, "
         f"${first.total_amount:,.2f} incl. VAT.")
-    send.execute('send')
+    with mock.patch.object(Batch, 'set_progress', classmethod(recording)), \
+            mock.patch('trytond.modules.lot_facturation.sending.batch.'
+                'PROGRESS_STEP', 4):
+        send.execute('send')
+    assert progress == [('sending', 0, 6), ('sending', 4, 6),
+        ('sending', 6, 6)]
     assert send_states(batch) == ['sent'] * 6
+    assert (batch.progress_step, batch.progress) == ('sending', 100)
     bodies = {m['Subject']: m.get_body(('plain',)).get_content()
         for _, m in smtp_server.messages}
     for invoice in batch.invoices:

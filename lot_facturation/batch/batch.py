@@ -161,14 +161,22 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
     state_string = state.translated('state')
-    message = fields.Text("Message", readonly=True)
+    message = fields.Text("Message", readonly=True,
+        states={'invisible': ~Eval('message')})
     progress = fields.Float(
         "Progress", digits=(3, 0), readonly=True,
-        help="Share of the invoices of the batch already generated.")
+        help="Share of the current step already done.")
     progress_ratio = fields.Function(fields.Float(
             "Progress", digits=(1, 2),
-            help="Share of the invoices of the batch already generated."),
+            help="Share of the current step already done."),
         'get_progress_ratio')
+    progress_step = fields.Selection([
+            (None, ""),
+            ('generation', "Generating the invoices"),
+            ('posting', "Posting the invoices"),
+            ('sending', "Sending the invoices by e-mail"),
+            ], "Step", readonly=True,
+        help="What the progress bar measures.")
     proposals = fields.One2Many(
         'account.invoice.batch.proposal', 'batch', "Invoices to Create",
         readonly=True)
@@ -337,6 +345,14 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         return (self.progress or 0) / 100
 
     @classmethod
+    def set_progress(cls, batch_id, step, done, total):
+        "Long steps (posting, sending) show how far they are on the batch"
+        cls.write([cls(batch_id)], {
+                'progress_step': step,
+                'progress': round(100 * done / total) if total else 100,
+                })
+
+    @classmethod
     def get_totals(cls, batches, names):
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
@@ -382,6 +398,7 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         default.setdefault('proposals', [])
         default.setdefault('invoices', [])
         default.setdefault('progress', 0)
+        default.setdefault('progress_step')
         return super().copy(batches, default=default)
 
     @classmethod
@@ -403,19 +420,24 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
             batch.do_preview()
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('lot_facturation.act_batch_invoices')
     def generate(cls, batches):
-        "Irreversible (confirmed in the view): generation runs in the queue."
+        """Irreversible (confirmed in the view): generation runs in the
+        queue and the accountant is taken to the invoices of the batch."""
         batches = [b for b in batches
             if (b.state, 'running') in cls._transitions]
         cls.run(batches)
         cls.__queue__.run_generation(batches)
+        if len(batches) == 1:
+            return {'name': gettext('lot_facturation.msg_batch_invoices_tab',
+                    batch=batches[0].rec_name)}
 
     @classmethod
     @Workflow.transition('running')
     def run(cls, batches):
         "Generation starts: who and when are kept (B2)."
         cls.write(batches, {
+                'progress_step': 'generation',
                 'generated_by': Transaction().user,
                 'generated_at': dt.datetime.now(),
                 'message': None,

@@ -36,6 +36,8 @@ class BatchPosting:
         runner = runner or ChunkRunner()
         ids, notices = runner(cls._postable_invoices, batch_id, invoice_date)
         errors = []
+        done = 0
+        runner(cls.set_progress, batch_id, 'posting', done, len(ids))
         for chunk in cls._post_chunks(ids):
             try:
                 runner(cls._post_chunk, chunk)
@@ -48,6 +50,8 @@ class BatchPosting:
                     except Exception as error:
                         errors.append(runner(
                                 cls._post_error, invoice_id, error))
+            done += len(chunk)
+            runner(cls.set_progress, batch_id, 'posting', done, len(ids))
         runner(cls._posted, batch_id)
         return errors, notices
 

@@ -71,6 +71,8 @@ class BatchSummary:
 
         The client sends the proposals the accountant changed; the others
         are as stored."""
+        if self.id is None or self.id < 0 or not self.company:
+            return  # a new batch has no preview
         for name, value in self.live_totals().items():
             setattr(self, name, value)
 

@@ -22,6 +22,7 @@ from .send_report import counts, error_lines
 
 logger = logging.getLogger(__name__)
 SEND_FROM = ('pending', 'ready')
+PROGRESS_STEP = 20  # invoices sent between two updates of the progress
 
 
 class Batch(metaclass=PoolMeta):
@@ -69,8 +70,15 @@ class Batch(metaclass=PoolMeta):
             ids = [i.id for b in batches for i in b.invoices_to_send()]
             try:
                 in_new_transaction(_prepare_pending, ids)
-                outcomes = Invoice.send(Invoice.browse(ids),
-                    mark_printed=mark_printed, subject=subject, body=body)
+                outcomes = []
+                for done, chunk in _steps(ids):
+                    in_new_transaction(cls._send_progress, batch_ids, done,
+                        len(ids))
+                    outcomes.extend(Invoice.send(Invoice.browse(chunk),
+                            mark_printed=mark_printed, subject=subject,
+                            body=body))
+                in_new_transaction(
+                    cls._send_progress, batch_ids, len(ids), len(ids))
             except Exception as exception:
                 logger.critical("batches %s: e-mail send stopped",
                     batch_ids, exc_info=True)
@@ -81,6 +89,11 @@ class Batch(metaclass=PoolMeta):
                 batch_ids, counts(outcomes)[0], len(ids))
             in_new_transaction(cls._report_send, batch_ids, ids, outcomes)
         return outcomes
+
+    @classmethod
+    def _send_progress(cls, batch_ids, done, total):
+        for batch_id in batch_ids:
+            cls.set_progress(batch_id, 'sending', done, total)
 
     @classmethod
     def _report_send(cls, batch_ids, invoice_ids, outcomes, exception=None):
@@ -120,6 +133,12 @@ class Batch(metaclass=PoolMeta):
                     else 'lot_facturation.msg_send_batch_done_label',
                     batch=batch.rec_name),
                 description=summary(lines))
+
+
+def _steps(ids):
+    "(invoices done so far, next invoices) along ids"
+    for start in range(0, len(ids), PROGRESS_STEP):
+        yield start, ids[start:start + PROGRESS_STEP]
 
 
 def _prepare_pending(ids):

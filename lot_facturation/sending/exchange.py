@@ -67,10 +67,10 @@ class Exchange(ModelSQL, ModelView):
         help="The identifier of the e-mail, to find it in the mail "
         "server's log.")
     report = fields.Binary(
-        "Report", readonly=True, filename='report_name',
+        "Sent Document", readonly=True, filename='report_name',
         file_id='report_id')
     report_id = fields.Char("Report ID", readonly=True)
-    report_name = fields.Char("Report Name", readonly=True)
+    report_name = fields.Char("File", readonly=True)
 
     @classmethod
     def __setup__(cls):
