@@ -210,3 +210,18 @@ def test_e3_filters_contract_type_taxable_customer_month(config):
     assert [code for code, *_ in balances(customers)] == ['C002', 'C003']
     assert summary(customers) == (2, 0, None, Decimal('250.00'),
         Decimal('50.00'), Decimal('300.00'))
+
+
+def test_b4_criteria_summed_up_on_the_preview(config):
+    "The preview tab recalls what was selected: date, grouping, ranges"
+    delta, regie = e3_world()
+    Party = Model.get('party.party')
+    c2, = Party.find([('code', '=', 'C002')])
+    batch = world.new_batch(reference=dt.date(2026, 1, 31),
+        party_from=c2, include_interests=False)
+    batch.contract_types.append(regie)
+    batch.save()
+    assert batch.criteria_summary == (
+        "Reference date 01/31/2026 · One invoice per contract · Recurring "
+        "Contract Schedules, Pending Charges, Consumptions (time entries) · "
+        "%s – … · Régie" % c2.rec_name)

@@ -264,6 +264,15 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
                     'invisible': ~Eval('state').in_(
                         ['running', 'done', 'failed']),
                     }),
+            # Once previewed the accountant looks at the preview (the
+            # client leaves a page that hides); the criteria are summed up
+            # there and come back with "Back to Criteria"
+            ('/form/notebook/page[@id="criteria"]', 'states', {
+                    'invisible': ~Eval('state').in_(['draft', 'cancelled']),
+                    }),
+            ('/form/notebook/page[@id="preview"]', 'states', {
+                    'invisible': Eval('state') == 'draft',
+                    }),
             ]
 
     @classmethod
@@ -428,9 +437,6 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
             if (b.state, 'running') in cls._transitions]
         cls.run(batches)
         cls.__queue__.run_generation(batches)
-        if len(batches) == 1:
-            return {'name': gettext('lot_facturation.msg_batch_invoices_tab',
-                    batch=batches[0].rec_name)}
 
     @classmethod
     @Workflow.transition('running')

@@ -25,6 +25,8 @@ from trytond.transaction import Transaction
 from ..exceptions import BatchError
 
 CRITERIA = Eval('state') != 'draft'
+SUMMARY_FIELDS = ['grouping', 'include_schedules',
+    'include_charges', 'include_interests', 'include_consumptions']
 LIVE_TOTALS = ['invoice_count', 'item_count', 'hours', 'untaxed_amount',
     'tax_amount', 'total_amount', 'ticket_count']
 
@@ -43,6 +45,10 @@ class BatchSummary:
         states={'readonly': CRITERIA},
         help="Leave out the invoices whose billable amount (untaxed) is "
         "above this amount.")
+    criteria_summary = fields.Function(fields.Char(
+            "Criteria",
+            help="What the batch selects, as set on its criteria."),
+        'get_criteria_summary')
     ticket_count = fields.Function(fields.Integer(
             "Unbilled Tickets",
             help="Time entries (tickets) of the batch not invoiced yet."),
@@ -64,6 +70,34 @@ class BatchSummary:
             for batch_id, count in cursor:
                 result[batch_id] = int(count or 0)
         return result
+
+    def get_criteria_summary(self, name):
+        "The criteria on one line, in the user's words"
+        Lang = Pool().get('ir.lang')
+        lang = Lang.get()
+        described = self.fields_get(SUMMARY_FIELDS)
+
+        def label(name):
+            return described[name]['string']
+
+        def choice(name):
+            return dict(described[name]['selection']).get(getattr(self, name))
+        kinds = [label(n) for n in ['include_schedules', 'include_charges',
+                'include_interests', 'include_consumptions']
+            if getattr(self, n)]
+        parts = [gettext('lot_facturation.msg_batch_criteria_reference',
+                date=lang.strftime(self.reference_date)
+                if self.reference_date else ''),
+            choice('grouping'), ', '.join(kinds)]
+        for low, high in [('party_from', 'party_to'),
+                ('subscription_from', 'subscription_to')]:
+            bounds = [getattr(self, n) for n in (low, high)]
+            if any(bounds):
+                parts.append('%s – %s' % tuple(
+                        b.rec_name if b else '…' for b in bounds))
+        if self.contract_types:
+            parts.append(', '.join(t.rec_name for t in self.contract_types))
+        return ' · '.join(filter(None, parts))
 
     @fields.depends('proposals', 'company', *LIVE_TOTALS)
     def on_change_proposals(self):
