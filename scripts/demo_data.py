@@ -98,9 +98,8 @@ def set_french(config):
         fr.date = FRENCH_DATE
         fr.save()
     admin, = User.find([('login', '=', 'admin')])
-    if admin.language != fr or admin.name != "Administrateur":
+    if admin.language != fr:
         admin.language = fr
-        admin.name = "Administrateur"   # messages say "par Administrateur"
         admin.save()
     refresh_context(config)
     return fr
