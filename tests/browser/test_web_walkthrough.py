@@ -227,11 +227,23 @@ def test_b7_post_all(client, seen):
 def process(client, processing, number):
     "Run 'Imprimer ou traiter les factures client' on one batch"
     client.open_menu(*BATCH_MENU, "Imprimer ou traiter les factures client")
+    # The dialog's defaults are in (they would override a choice made before)
+    expect(client.page.locator('.wizard-dialog.modal.in')).to_be_visible()
+    expect(client.widget('count')).not_to_have_value('')
     client.select('processing', processing)
     client.fill_many2one('batch_from', number)
     # The batch is typed once: the range ends where it starts
     expect(client.widget('batch_to')).to_have_value(
         re.compile(re.escape(number)))
+    client.expect_value('processing', processing)
+
+
+def process_result(client):
+    "Click 'Traiter': the result dialog once it shows"
+    client.form.locator('button', has_text="Traiter").click()
+    client.idle()
+    expect(client.page.locator('.wizard-dialog.modal.in button',
+            has_text="Fermer")).to_be_visible()
 
 
 def exchange_log(client):
@@ -279,6 +291,8 @@ def test_s5_send_batch_by_email(client, seen, smtp):
     client.shot('batch-send')
     client.form.locator('button', has_text="Soumettre").click()
     client.idle()
+    expect(client.page.locator('.wizard-dialog.modal.in button',
+            has_text="Fermer")).to_be_visible()
     expect(client.widget('message')).to_have_value(re.compile(
             f"^L'envoi par courriel de {seen['posted']} facture\\(s\\) a "
             "été lancé"))
@@ -317,8 +331,7 @@ def test_s2_prepare_sending_counted(client, seen):
     unposted = int(client.value('unposted_count'))
     assert count > 0 and unposted > 0   # SEPA invoices without mandate
     client.shot('process-prepare')
-    client.form.locator('button', has_text="Traiter").click()
-    client.idle()
+    process_result(client)
     expect(client.widget('message')).to_have_value(
         f"{count} facture(s) traitée(s).\n{unposted} facture(s) de la "
         "sélection ne sont pas comptabilisées (brouillon) : elles n'ont pas "
@@ -335,6 +348,8 @@ def test_s3_send(client, seen, smtp):
     client.form.locator('button', has_text="Traiter").click()
     client.answer(f"l'envoi de {seen['ready']} facture(s) au destinataire "
         "est définitif", "Oui")
+    expect(client.page.locator('.wizard-dialog.modal.in button',
+            has_text="Fermer")).to_be_visible()
     expect(client.widget('message')).to_have_value(re.compile(
             f"^{seen['ready']} facture\\(s\\) sur {seen['ready']} "
             "envoyée\\(s\\), 0 en erreur\\.\n"))
