@@ -52,7 +52,7 @@ def test_b8_command_line_stops_on_warning_and_errors(config):
     "A refused run (warning, nothing to invoice, bad input) writes nothing."
     Batch = Model.get('account.invoice.batch')
     assert lot_facturation('--date', '2026-02-01').returncode == 0
-    warned = lot_facturation('--date', '2026-02-01')
+    warned = lot_facturation('--date', '2026-03-01')
     assert warned.returncode == 1
     assert 'was generated earlier today' in warned.stdout
     forced = lot_facturation('--date', '2026-02-01', '--force')

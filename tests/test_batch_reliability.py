@@ -97,7 +97,7 @@ def test_b6_second_batch_warns_generated_today(config):
     first = world.new_batch("First")
     preview(config, first)
     first.click('generate')
-    again = world.new_batch("Again")
+    again = world.new_batch("Again", reference=dt.date(2026, 3, 1))
     with pytest.raises(UserWarning) as warning:
         again.click('preview')
     assert 'was generated earlier today at' in warning.value.message

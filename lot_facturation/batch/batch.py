@@ -45,6 +45,7 @@ MONTHS = [(None, '')] + [(f'{m:02d}', f'{m:02d}') for m in range(1, 13)]
 TRANSITIONS = {
     ('draft', 'previewed'),
     ('previewed', 'previewed'),
+    ('failed', 'previewed'),
     ('previewed', 'draft'),
     ('previewed', 'running'),
     ('failed', 'running'),
@@ -161,14 +162,22 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
     state_string = state.translated('state')
-    message = fields.Text("Message", readonly=True)
+    message = fields.Text("Message", readonly=True,
+        states={'invisible': ~Eval('message')})
     progress = fields.Float(
         "Progress", digits=(3, 0), readonly=True,
-        help="Share of the invoices of the batch already generated.")
+        help="Share of the current step already done.")
     progress_ratio = fields.Function(fields.Float(
             "Progress", digits=(1, 2),
-            help="Share of the invoices of the batch already generated."),
+            help="Share of the current step already done."),
         'get_progress_ratio')
+    progress_step = fields.Selection([
+            (None, ""),
+            ('generation', "Generating the invoices"),
+            ('posting', "Posting the invoices"),
+            ('sending', "Sending the invoices by e-mail"),
+            ], "Step", readonly=True,
+        help="What the progress bar measures.")
     proposals = fields.One2Many(
         'account.invoice.batch.proposal', 'batch', "Invoices to Create",
         readonly=True)
@@ -214,7 +223,8 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
         cls._transitions |= TRANSITIONS
         cls._buttons.update({
                 'preview': {
-                    'invisible': ~Eval('state').in_(['draft', 'previewed']),
+                    'invisible': ~Eval('state').in_(
+                        ['draft', 'previewed', 'failed']),
                     'icon': 'tryton-search',
                     'depends': ['state'],
                     },
@@ -243,10 +253,13 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
                     'depends': ['state'],
                     },
                 'draft': {
-                    'invisible': ~Eval('state').in_(['previewed', 'cancelled']),
+                    # Criteria stay as they were once invoices exist
+                    'invisible': (~Eval('state').in_(['previewed', 'cancelled'])
+                        | ((Eval('state') == 'previewed')
+                            & Bool(Eval('invoices', [])))),
                     'icon': If(Eval('state') == 'cancelled',
                         'tryton-undo', 'tryton-back'),
-                    'depends': ['state'],
+                    'depends': ['state', 'invoices'],
                     },
                 })
 
@@ -257,6 +270,15 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
             ('/form//group[@id="progress"]', 'states', {
                     'invisible': ~Eval('state').in_(
                         ['running', 'done', 'failed']),
+                    }),
+            # Once previewed the accountant looks at the preview (the
+            # client leaves a page that hides); the criteria are summed up
+            # there and come back with "Back to Criteria"
+            ('/form/notebook/page[@id="criteria"]', 'states', {
+                    'invisible': ~Eval('state').in_(['draft', 'cancelled']),
+                    }),
+            ('/form/notebook/page[@id="preview"]', 'states', {
+                    'invisible': Eval('state') == 'draft',
                     }),
             ]
 
@@ -339,6 +361,14 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
         return (self.progress or 0) / 100
 
     @classmethod
+    def set_progress(cls, batch_id, step, done, total):
+        "Long steps (posting, sending) show how far they are on the batch"
+        cls.write([cls(batch_id)], {
+                'progress_step': step,
+                'progress': round(100 * done / total) if total else 100,
+                })
+
+    @classmethod
     def get_totals(cls, batches, names):
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
@@ -402,6 +432,7 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
         default.setdefault('proposals', [])
         default.setdefault('invoices', [])
         default.setdefault('progress', 0)
+        default.setdefault('progress_step')
         return super().copy(batches, default=default)
 
     @classmethod
@@ -423,9 +454,10 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
             batch.do_preview()
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('lot_facturation.act_batch_invoices')
     def generate(cls, batches):
-        "Irreversible (confirmed in the view): generation runs in the queue."
+        """Irreversible (confirmed in the view): generation runs in the
+        queue and the accountant is taken to the invoices of the batch."""
         batches = [b for b in batches
             if (b.state, 'running') in cls._transitions]
         cls.run(batches)
@@ -437,6 +469,7 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
     def run(cls, batches):
         "Generation starts: who and when are kept (B2)."
         cls.write(batches, {
+                'progress_step': 'generation',
                 'generated_by': Transaction().user,
                 'generated_at': dt.datetime.now(),
                 'message': None,

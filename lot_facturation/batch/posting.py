@@ -39,6 +39,8 @@ class BatchPosting:
         runner = runner or ChunkRunner()
         ids, notices = runner(cls._postable_invoices, batch_id, invoice_date)
         errors = []
+        done = 0
+        runner(cls.set_progress, batch_id, 'posting', done, len(ids))
         for chunk in cls._post_chunks(ids):
             try:
                 errors.extend(cls._post_or_split(runner, chunk))
@@ -49,6 +51,8 @@ class BatchPosting:
                         error=error.message,
                         count=runner(cls._draft_count, batch_id)))
                 break
+            done += len(chunk)
+            runner(cls.set_progress, batch_id, 'posting', done, len(ids))
         runner(cls._posted, batch_id)
         return errors, notices
 

@@ -28,7 +28,6 @@ class BatchPreview:
         if self.invoice_date_mode != 'schedule':
             self.check_dates([self.planned_invoice_date()])
         self.warn_unvalidated_charges()
-        self.warn_generated_today()
         with Transaction().set_context(company=self.company.id):
             with Transaction().set_context(_lot_facturation_no_sync=True):
                 SubscriptionLine.generate_consumption(
@@ -41,6 +40,9 @@ class BatchPreview:
                     'lot_facturation.msg_batch_nothing_to_invoice',
                     batch=self.rec_name))
         self.check_dates([p.header.invoice_date for p in proposals])
+        # Only once there is something to invoice: warnings about it
+        self.warn_generated_today()
+        self.warn_previewed_elsewhere(proposals)
         self.store_proposals(proposals)
 
     def planned_invoice_date(self):

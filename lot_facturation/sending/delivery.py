@@ -215,10 +215,21 @@ class InvoiceDelivery:
                 error=errors.get(invoice.id, ''),
                 language=invoice_language(invoice) or '')
             if not delivery.error:
-                getattr(invoice, 'prepare_delivery_' + delivery.channel)(
-                    delivery, mail_override)
+                invoice._prepare_delivery(delivery, mail_override)
             deliveries.append(delivery)
         return deliveries
+
+    def _prepare_delivery(self, delivery, mail_override):
+        "A text that cannot be rendered fails this invoice, not the chunk"
+        try:
+            getattr(self, 'prepare_delivery_' + delivery.channel)(
+                delivery, mail_override)
+        except Exception as exception:
+            logger.warning("invoice %s: e-mail not prepared: %s", self.id,
+                exception, exc_info=logger.isEnabledFor(logging.DEBUG))
+            delivery.error = gettext(
+                'lot_facturation.msg_send_prepare_error',
+                error=getattr(exception, 'message', None) or str(exception))
 
     @classmethod
     def _render_all(cls, Report, invoices):
@@ -247,7 +258,8 @@ class InvoiceDelivery:
                 ModelData.get_id('lot_facturation', xml_id))
             values = template.get(self)
             if mail_override:
-                values.update(mail_override.render(self))
+                values.update(mail_override.render(
+                        template.get_context(self)))
         return Mail(
             subject=values.get('subject', ''), body=values.get('body', ''),
             to=values.get('to', []), language=language)
@@ -312,7 +324,9 @@ class InvoiceDelivery:
         except smtp.SMTPErrors as exception:
             outcome.status = 'error'
             outcome.message = gettext(
-                'lot_facturation.msg_send_smtp_error',
+                'lot_facturation.msg_send_smtp_error'
+                if smtp.refused(exception)
+                else 'lot_facturation.msg_send_smtp_unreachable',
                 error=smtp.error_text(exception))
             smtp.close(server)
             return outcome, None

@@ -74,10 +74,10 @@ class Exchange(ModelSQL, ModelView):
         help="When the message was handed to the mail server: an "
         "interrupted send after this may have delivered it.")
     report = fields.Binary(
-        "Report", readonly=True, filename='report_name',
+        "Sent Document", readonly=True, filename='report_name',
         file_id='report_id')
     report_id = fields.Char("Report ID", readonly=True)
-    report_name = fields.Char("Report Name", readonly=True)
+    report_name = fields.Char("File", readonly=True)
 
     @classmethod
     def __setup__(cls):

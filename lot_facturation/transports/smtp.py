@@ -141,3 +141,9 @@ def close(server):
         server.close()
     except (smtplib.SMTPException, OSError):
         pass
+
+
+def refused(exception):
+    "Whether the server answered and refused, rather than was not reached"
+    return isinstance(exception, (
+            smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused))
