@@ -59,15 +59,11 @@ def test_b5_overlapping_previews_warned_named_and_previewed_again(config):
     february.click('generate')
     february.reload()
     assert february.state == 'failed' and not february.invoices
-    lines = february.message.splitlines()
-    assert lines[0] == "6 invoice(s) were not generated:"
-    # January's invoices are drafts: named by their date and total
-    numbers = {i.party.name: f'{i.invoice_date:%m/%d/%Y} '
-        f'${i.total_amount:,.2f}' for i in january.invoices}
-    assert sorted(lines[1:7]) == sorted(
-        f"- {name}: already invoiced by batch {january.number} "
-        f"(invoice {number})." for name, number in numbers.items())
-    assert lines[7].startswith('Click "Preview" again')
+    assert february.message == (
+        "6 invoices were not generated: part of their items were already "
+        f"invoiced by {january.number} (Customer 1, Customer 2, Customer 3, "
+        'Customer 4, Customer 5, Customer 6). Click "Preview" again: the new '
+        "preview keeps only what is still to invoice.")
 
     # The way back: previewed again, it keeps February only
     preview(config, february)

@@ -171,11 +171,14 @@ class BatchGeneration:
                 ('invoice', '=', None),
                 ('selected', '=', True),
                 ])
-        taken = Proposal.invoiced_elsewhere(
-            [p for p in skipped if p.outcome == 'changed'])
+        changed = [p for p in skipped if p.outcome == 'changed']
+        taken = Proposal.invoiced_elsewhere(changed)
+        partly = Proposal.invoiced_elsewhere(
+            [p for p in changed if p not in taken], every=False)
         messages = list(errors) + skipped_messages(
             [p for p in skipped if p.outcome == 'locked'],
-            [p for p in skipped if p.outcome == 'changed' and p not in taken])
+            [p for p in changed if p not in taken and p not in partly]
+            ) + taken_messages(partly, 'lot_facturation.msg_batch_partly_taken')
         batch.update_progress()
         batch.message = '\n'.join(
             messages + taken_messages(taken) + list(notices)) or None
@@ -215,13 +218,13 @@ def skipped_messages(locked, changed):
     return messages
 
 
-def taken_messages(taken):
+def taken_messages(taken, message='lot_facturation.msg_batch_taken'):
     "Proposals that another batch or invoice already billed: by whom."
     if not taken:
         return []
     proposals = sorted(taken, key=lambda p: p.id)
     others = sorted({o for p in proposals for o in taken[p]})
-    return [gettext('lot_facturation.msg_batch_taken',
+    return [gettext(message,
             count=len(proposals), others=', '.join(others[:10]),
             proposals=_parties(proposals))]
 
@@ -282,9 +285,10 @@ class ProposalGeneration:
         return changed
 
     @classmethod
-    def invoiced_elsewhere(cls, proposals):
+    def invoiced_elsewhere(cls, proposals, every=True):
         """{proposal: batch numbers (or invoice numbers)} of the proposals
-        whose every selected item is already on another invoice."""
+        whose every selected item (or, not every, one of them) is already
+        on another invoice."""
         pool = Pool()
         Consumption = pool.get('sale.subscription.line.consumption')
         Charge = pool.get('account.invoice.pending_charge')
@@ -308,9 +312,9 @@ class ProposalGeneration:
         for proposal in proposals:
             invoices = [by_key.get(i.core_ref()) for i in proposal.items
                 if i.selected]
-            if invoices and all(invoices):
+            if invoices and (all if every else any)(invoices):
                 result[proposal] = {(i.batch.rec_name if i.batch
-                        else i.rec_name) for s in invoices for i in s}
+                        else i.rec_name) for s in invoices if s for i in s}
         return result
 
     @classmethod
