@@ -83,9 +83,10 @@ def test_b5_generated_today_names_the_batch_that_invoiced(config):
     first = world.new_batch("First", reference=FEB)
     preview(config, first)
     first.click('generate')
-    late.click('generate')      # took nothing: failed, no invoice
+    late.click('generate')      # took nothing: done, it says by whom
     late.reload()
-    assert late.state == 'failed' and not late.invoices
+    assert late.state == 'done' and not late.invoices
+    assert f'already invoiced by {first.number}' in late.message
 
     # Nothing left to invoice: said first, no warning about duplicates
     again = world.new_batch("Again", reference=FEB)
