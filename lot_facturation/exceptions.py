@@ -43,3 +43,7 @@ class ExportError(UserError):
 
 class OperationError(UserError):
     "An invoice operation is refused (O1-O4, I1)."
+
+
+class EInvoiceError(UserError):
+    "The e-invoice validators would refuse an invoice (C1, F1)."

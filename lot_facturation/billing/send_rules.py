@@ -16,6 +16,8 @@ ALL_STATES = (PENDING, READY, SENT, INTERNAL)
 
 EMAIL, PORTAL, CHORUS, PAPER = 'email', 'portal', 'chorus', 'paper'
 DEMATERIALIZED_CHANNELS = frozenset({PORTAL, CHORUS})
+# Channels that carry the structured invoice (CII): it must pass the gate
+STRUCTURED_CHANNELS = frozenset({CHORUS})
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,11 @@ def auto_send_cutoff(today, days):
 def should_auto_send_today(today, month_end_only):
     "Whether the nightly job sends on that day"
     return not month_end_only or is_month_end(today)
+
+
+def is_structured(channel):
+    "Whether channel carries the structured invoice (checked by the gate)"
+    return channel in STRUCTURED_CHANNELS
 
 
 def is_dematerialized(channel):

@@ -1,7 +1,8 @@
 # This file is part of lot_facturation.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
 """Company settings of e-invoicing: the certificate signing the archived
-and Chorus PDFs (SPEC C2) and the Chorus Pro outbox folder (C4).
+and Chorus PDFs (SPEC C2), the Chorus Pro outbox folder (C4) and the
+option to pay VAT on debits (F2, BT-8).
 
 Administrators only: the certificate and its password are readable and
 writable by the *Facturation en lot / Administration* group alone (model
@@ -53,8 +54,18 @@ def _outbox():
         "dropped for the EDI connector.\nLeave empty to only download them.")
 
 
+def _vat_on_debits():
+    return fields.Boolean("VAT on Debits",
+        help="The company opted to pay VAT on its services on debits "
+        "(option pour le paiement de la taxe d'après les débits): the "
+        "invoices print the mention and their e-invoice says VAT is due "
+        "on the invoice date (BT-8).")
+
+
 class Configuration(metaclass=PoolMeta):
     __name__ = 'account.configuration'
+
+    vat_on_debits = fields.MultiValue(_vat_on_debits())
 
     signature_certificate = fields.MultiValue(_certificate())
     signature_certificate_name = fields.MultiValue(_certificate_name())
@@ -67,7 +78,13 @@ class Configuration(metaclass=PoolMeta):
         pool = Pool()
         if field in SIGNATURE_FIELDS:
             return pool.get('account.configuration.invoice_signature')
+        if field == 'vat_on_debits':
+            return pool.get('account.configuration.einvoicing')
         return super().multivalue_model(field)
+
+    @classmethod
+    def default_vat_on_debits(cls, **pattern):
+        return False
 
     @classmethod
     def default_sign_invoices(cls, **pattern):
@@ -104,3 +121,13 @@ class ConfigurationSignature(ModelSQL, CompanyValueMixin):
     @classmethod
     def default_sign_invoices(cls):
         return True
+
+
+class ConfigurationEInvoicing(ModelSQL, CompanyValueMixin):
+    __name__ = 'account.configuration.einvoicing'
+
+    vat_on_debits = _vat_on_debits()
+
+    @classmethod
+    def default_vat_on_debits(cls):
+        return False

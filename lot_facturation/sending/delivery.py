@@ -259,7 +259,15 @@ class InvoiceDelivery:
         delivery.note = gettext('lot_facturation.msg_exchange_to_print')
 
     def prepare_delivery_chorus(self, delivery, mail_override=None):
-        "Chorus Pro invoices wait for their export to Chorus (C3)"
+        """Chorus Pro invoices wait for their export to Chorus (C3) as
+        Factur-X, once the validation gate lets them through (F1)"""
+        checked = self.check_structured([self])[self.id]
+        if not checked.ok:
+            delivery.error = self.blocked_message(checked)
+            return
+        delivery.pdf = self.render_facturx(
+            [self], {self.id: checked.xml})[self.id]
+        delivery.filename = 'facturx-%s.pdf' % (self.number or self.id)
         delivery.status = 'pending'
         delivery.note = gettext('lot_facturation.msg_exchange_chorus_pending')
 
