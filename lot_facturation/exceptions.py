@@ -47,3 +47,11 @@ class OperationError(UserError):
 
 class EInvoiceError(UserError):
     "The e-invoice validators would refuse an invoice (C1, F1)."
+
+
+class PAConfigurationError(UserError):
+    "The company's Plateforme Agréée settings cannot be used"
+
+
+class PAWarning(UserWarning):
+    "Something about to be sent through the PA deserves a second look"

@@ -15,9 +15,15 @@ PENDING, READY, SENDING, SENT, INTERNAL = (
 ALL_STATES = (PENDING, READY, SENT, INTERNAL)
 
 EMAIL, PORTAL, CHORUS, PAPER = 'email', 'portal', 'chorus', 'paper'
-DEMATERIALIZED_CHANNELS = frozenset({PORTAL, CHORUS})
+PA = 'pa'  # Plateforme Agréée (the reform's approved platform)
+DEMATERIALIZED_CHANNELS = frozenset({PORTAL, CHORUS, PA})
 # Channels that carry the structured invoice (CII): it must pass the gate
-STRUCTURED_CHANNELS = frozenset({CHORUS})
+STRUCTURED_CHANNELS = frozenset({CHORUS, PA})
+# The PA's processing rule (XP Z12-013 processingRule) per customer kind
+PA_PROCESSING_RULES = {
+    'business': 'B2B', 'public': 'B2G', 'foreign': 'B2BInt',
+    'consumer': 'B2C',
+    }
 
 
 @dataclass(frozen=True)
@@ -104,3 +110,18 @@ def is_structured(channel):
 def is_dematerialized(channel):
     "Whether delivering through channel dematerialises the invoice"
     return channel in DEMATERIALIZED_CHANNELS
+
+
+def default_channel(customer_kind, pa_configured):
+    """The channel a new customer gets: Chorus Pro for a public entity, the
+    PA for a French business once the company has one, else e-mail"""
+    if customer_kind == 'public':
+        return CHORUS
+    if customer_kind == 'business' and pa_configured:
+        return PA
+    return EMAIL
+
+
+def pa_processing_rule(customer_kind):
+    "The processing rule of an invoice deposited on the PA"
+    return PA_PROCESSING_RULES.get(customer_kind, 'B2B')

@@ -4,7 +4,7 @@
 
 Each base is one concern, in the file of the same name: the validated
 structured invoice (the gate), Factur-X, the PAdES signature, the Chorus
-Pro references, export and return files.
+Pro references, export and return files, the Plateforme Agréée channel.
 """
 from trytond.pool import PoolMeta
 
@@ -12,11 +12,12 @@ from .chorus_export import InvoiceChorusExport
 from .chorus_references import InvoiceChorusReferences
 from .chorus_return import InvoiceChorusReturn
 from .facturx import InvoiceFacturX
+from .pa_send import InvoicePASend
 from .signature import InvoiceSignature
 from .structured import InvoiceStructured
 
 
-class Invoice(InvoiceChorusReturn, InvoiceChorusExport,
+class Invoice(InvoicePASend, InvoiceChorusReturn, InvoiceChorusExport,
         InvoiceChorusReferences, InvoiceSignature, InvoiceFacturX,
         InvoiceStructured, metaclass=PoolMeta):
     __name__ = 'account.invoice'

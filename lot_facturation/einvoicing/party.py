@@ -14,9 +14,11 @@ import re
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import ValidationError
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
+from ..billing import send_rules
 from ..validation import data_rules
 
 CUSTOMER_KINDS = [
@@ -91,20 +93,37 @@ class Party(metaclass=PoolMeta):
         return '0225'
 
     @classmethod
+    def default_invoice_send_channel(cls):
+        return send_rules.default_channel(
+            cls.default_customer_kind(), cls._company_has_pa())
+
+    @staticmethod
+    def _company_has_pa():
+        "Whether the company of the context sends through a PA"
+        Configuration = Pool().get('account.configuration')
+        company = Transaction().context.get('company')
+        return bool(company) and Configuration.has_pa(
+            Pool().get('company.company')(company))
+
+    @classmethod
     def preprocess_values(cls, mode, values):
-        "A public entity created without channel gets Chorus Pro"
+        """A customer created without channel gets its kind's: Chorus Pro
+        for a public entity, the PA for a business once one is set up"""
         values = super().preprocess_values(mode, values)
-        if (mode == 'create' and values.get('customer_kind') == 'public'
-                and not values.get('invoice_send_channel')):
-            values['invoice_send_channel'] = 'chorus'
+        if mode == 'create' and not values.get('invoice_send_channel'):
+            values['invoice_send_channel'] = send_rules.default_channel(
+                values.get('customer_kind') or cls.default_customer_kind(),
+                cls._company_has_pa())
         return values
 
     @fields.depends('customer_kind', 'invoice_send_channel')
     def on_change_customer_kind(self):
-        if self.customer_kind == 'public':
-            self.invoice_send_channel = 'chorus'
-        elif self.invoice_send_channel == 'chorus':
-            self.invoice_send_channel = 'email'
+        channel = send_rules.default_channel(
+            self.customer_kind, self._company_has_pa())
+        if channel in {'chorus', 'pa'}:
+            self.invoice_send_channel = channel
+        elif self.invoice_send_channel in {'chorus', 'pa'}:
+            self.invoice_send_channel = channel
 
     def electronic_address_scheme(self):
         """(address, scheme) of BT-49/BT-34: the address set, else the

@@ -51,7 +51,7 @@ from .send_state import SENDABLE_STATES
 logger = logging.getLogger(__name__)
 CHUNK = 20
 EXCHANGE_CHANNELS = {
-    'email': 'email', 'portal': 'portal', 'chorus': 'chorus',
+    'email': 'email', 'portal': 'portal', 'chorus': 'chorus', 'pa': 'pa',
     'paper': 'print',
     }
 MAIL_CHANNELS = {'email', 'portal'}
@@ -71,6 +71,7 @@ class Delivery:
     status: str = 'sent'  # exchange status when delivered
     note: str = ''
     language: str = ''
+    extra: dict = field(default_factory=dict)  # what the channel needs
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Outcome:
     pdf: bytes = field(default=None, repr=False)
     filename: str = ''
     email: object = field(default=None, repr=False)
+    values: dict = field(default_factory=dict)  # more exchange fields
 
     @property
     def delivered(self):
@@ -138,19 +140,27 @@ class InvoiceDelivery:
         cursor.execute(*table.select(
                 table.id, where=table.send_token == token))
         invoices = cls.browse([i for i, in cursor])
+        exchanges = cls.claim_exchanges(invoices)
+        Exchange.save(exchanges)
+        return {e.invoice.id: e.id for e in exchanges}
+
+    @classmethod
+    def claim_exchanges(cls, invoices):
+        "One exchange in progress per claimed invoice (not saved)"
+        Exchange = Pool().get('account.invoice.exchange')
+        user = Transaction().user or None
         exchanges = []
         for invoice in invoices:
             channel = invoice.party.invoice_send_channel
             exchanges.append(Exchange(
                     invoice=invoice, channel=EXCHANGE_CHANNELS[channel],
                     direction='out', status='in_progress',
-                    date=Exchange.now(), user=transaction.user or None,
+                    date=Exchange.now(), user=user,
                     message=gettext(
                         'lot_facturation.msg_exchange_in_progress'),
                     message_id=(new_message_id(host())
                         if channel in MAIL_CHANNELS else None)))
-        Exchange.save(exchanges)
-        return {e.invoice.id: e.id for e in exchanges}
+        return exchanges
 
     @classmethod
     def _send_claimed(cls, claimed, mark_printed, mail_override):
@@ -283,6 +293,9 @@ class InvoiceDelivery:
             outcome.status, outcome.message = 'error', delivery.error
             return outcome, server
         if delivery.mail is None:
+            transport = getattr(cls, 'deliver_' + delivery.channel, None)
+            if transport is not None:
+                transport(delivery, outcome)
             return outcome, server
         from_addr = config.get('email', 'from')
         msg = build_message(delivery.mail, from_addr, delivery.message_id)
@@ -309,7 +322,7 @@ class InvoiceDelivery:
         Email = pool.get('ir.email')
         invoice = cls(outcome.invoice)
         exchange = Exchange(outcome.exchange)
-        values = {'recipients': outcome.recipients or None}
+        values = dict(outcome.values, recipients=outcome.recipients or None)
         if outcome.pdf:
             values.update(report=outcome.pdf, report_name=outcome.filename)
         Exchange.set_status(
