@@ -11,7 +11,7 @@ from trytond.modules.lot_facturation.billing import send_rules
 from trytond.pool import Pool
 
 from tools_einvoice_shapes import FRENCH_SIREN
-from tools_pa import SECOND_SIREN, pa_invoices
+from tools_pa import DEFAULT, SECOND_SIREN, pa_invoices
 from tools_send import committed_database, run
 
 
@@ -74,3 +74,90 @@ def test_p3_send_through_pa_once(sim):
         # Sending again sends nothing: the invoice is sent
         assert run(send, ids, context={'company': company}) == []
         assert sim.deposits == 1
+
+
+def exchange_of(invoice):
+    exchange, = invoice['exchanges']  # one exchange per invoice and PA
+    return exchange
+
+
+def test_p3_pa_failure_stays_ready_and_rerun_sends_the_rest_once(sim):
+    with committed_database():
+        company, ids = run(pa_invoices, sim, DEFAULT, 3)
+        context = {'company': company}
+        sim.fail_next(500)  # the first deposit fails
+        outcomes = run(send, ids, context=context)
+        assert [o.status for o in outcomes] == ['error', 'sent', 'sent']
+        first = run(read, ids)[0]
+        assert first['send_state'] == 'ready'
+        assert 'HTTP 500' in exchange_of(first)['message']
+        assert 'reste prête' in exchange_of(first)['message']
+        sim.go_down()  # the PA is down: nothing is marked sent
+        outcomes = run(send, ids, context=context)
+        assert [o.status for o in outcomes] == ['error']
+        assert run(read, ids)[0]['send_state'] == 'ready'
+        sim.come_back()
+        outcomes = run(send, ids, context=context)
+        assert [o.status for o in outcomes] == ['sent']
+        invoices = run(read, ids)
+        assert [i['send_state'] for i in invoices] == ['sent'] * 3
+        assert sorted(e['flow'] for i in invoices for e in i['exchanges']) \
+            == sorted(f.meta['flowId'] for f in sim.deposited())
+        assert len(sim.deposited()) == 3
+        assert sim.duplicate_deposits == 0
+
+
+@pytest.fixture
+def short_timeout():
+    "The PA's answers are awaited 0.5 s ([lot_facturation] pa_timeout)"
+    from trytond import config
+    if not config.has_section('lot_facturation'):
+        config.add_section('lot_facturation')
+    config.set('lot_facturation', 'pa_timeout', '0.5')
+    yield
+    config.set('lot_facturation', 'pa_timeout', '30')
+
+
+def test_p3_unanswered_deposit_is_found_by_its_key(sim, short_timeout):
+    with committed_database():
+        company, ids = run(pa_invoices, sim, DEFAULT, 3)
+        context = {'company': company}
+        sim.slow_next(2)  # stored, answered after the time-out
+        sim.drop_next()  # stored, connection closed unanswered
+        outcomes = run(send, ids[:2], context=context)
+        assert [o.status for o in outcomes] == ['sent', 'sent']
+        invoices = run(read, ids[:2])
+        assert len(sim.deposited()) == 2
+        assert [exchange_of(i)['flow'] for i in invoices] == [
+            f.meta['flowId'] for f in sim.deposited()]
+        # A deposit unanswered while the search fails too: the invoice
+        # stays ready; the next send finds the flow, never redeposits
+        sim.slow_next(2)
+        sim.fail_next(500, operation='search')
+        outcomes = run(send, ids[2:], context=context)
+        assert [o.status for o in outcomes] == ['error']
+        invoice, = run(read, ids[2:])
+        assert invoice['send_state'] == 'ready'
+        assert "cherche d'abord" in exchange_of(invoice)['message']
+        outcomes = run(send, ids[2:], context=context)
+        assert [o.status for o in outcomes] == ['sent']
+        invoice, = run(read, ids[2:])
+        assert 'pas de nouveau dépôt' in exchange_of(invoice)['message']
+        assert exchange_of(invoice)['flow'] == sim.deposited()[2].meta[
+            'flowId']
+        assert len(sim.deposited()) == 3
+        assert sim.duplicate_deposits == 0
+
+
+def test_p2_buyer_absent_from_directory_is_not_sent(sim):
+    with committed_database():
+        company, ids = run(pa_invoices, sim,
+            [("Menuiserie Petit", SECOND_SIREN)])
+        outcomes = run(send, ids, context={'company': company})
+        assert [o.status for o in outcomes] == ['error']
+        invoice, = run(read, ids)
+        assert invoice['send_state'] == 'ready'
+        exchange = exchange_of(invoice)
+        assert "absent de l'annuaire" in exchange['message']
+        assert SECOND_SIREN in exchange['message']
+        assert sim.deposited() == []

@@ -10,6 +10,7 @@ from tools_einvoice_shapes import FRENCH_SIREN, add_company_iban, invoice
 from tools_send import create_customer, setup_company
 
 SECOND_SIREN = '542051180'
+DEFAULT = (("Boulangerie Martin SARL", FRENCH_SIREN),)
 
 
 def configure_pa(company, sim, mode='test'):
@@ -30,8 +31,7 @@ def business_customer(name, siren=FRENCH_SIREN):
     return party
 
 
-def pa_invoices(sim, customers=(("Boulangerie Martin SARL", FRENCH_SIREN),),
-        count=1, amount='450.00'):
+def pa_invoices(sim, customers=DEFAULT, count=1, amount='450.00'):
     """Company with the simulator as PA, ready invoices of French
     businesses: return (company id, invoice ids)"""
     Invoice = Pool().get('account.invoice')

@@ -11,6 +11,7 @@ Administration* group alone (model and field access, data/chorus.xml,
 data/pa.xml); the code reads them without access checks to sign or send.  The password field's name contains "password", which
 Tryton's request logging redacts; nothing here logs or shows it.
 """
+import trytond.config as tryton_config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.modules.company.model import CompanyValueMixin
@@ -137,7 +138,9 @@ class Configuration(metaclass=PoolMeta):
                 client_id=config.get_multivalue('pa_client_id', **pattern),
                 client_secret=config.get_multivalue(
                     'pa_client_secret', **pattern),
-                mode=config.get_multivalue('pa_mode', **pattern) or 'test')
+                mode=config.get_multivalue('pa_mode', **pattern) or 'test',
+                timeout=tryton_config.getfloat(
+                    'lot_facturation', 'pa_timeout', default=30.0))
         except ValueError as error:
             raise PAConfigurationError(gettext(
                     'lot_facturation.msg_pa_configuration_invalid',

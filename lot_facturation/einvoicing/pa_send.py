@@ -158,7 +158,10 @@ class InvoicePASend:
             flow_id = client.deposit(delivery.pdf, delivery.filename,
                 extra['rule'], extra['key'])
         except pa.PATimeout:
-            flow_id = client.find_flow(extra['key'])
+            try:
+                flow_id = client.find_flow(extra['key'])
+            except pa.PAError:
+                flow_id = None  # still unknown: the next send searches
             if not flow_id:
                 outcome.status = 'error'
                 outcome.message = gettext('lot_facturation.msg_pa_timeout',
