@@ -161,3 +161,46 @@ def test_p2_buyer_absent_from_directory_is_not_sent(sim):
         assert "absent de l'annuaire" in exchange['message']
         assert SECOND_SIREN in exchange['message']
         assert sim.deposited() == []
+
+
+def wizard_send(ids):
+    from test_chorus_export import run_wizard
+    return run_wizard('send', ids)
+
+
+def test_p2_processing_wizard_warns_of_buyers_absent_from_directory(sim):
+    from trytond.modules.lot_facturation.exceptions import PAWarning
+    with committed_database():
+        company, ids = run(pa_invoices, sim, DEFAULT + (
+                ("Menuiserie Petit", SECOND_SIREN),))
+        with pytest.raises(PAWarning) as warning:
+            run(wizard_send, ids,
+                context={'company': company, '_skip_warnings': False})
+        assert "Menuiserie Petit (SIREN %s)" % SECOND_SIREN in str(
+            warning.value)
+        assert "absents de l'annuaire" in str(warning.value)
+        assert "Boulangerie" not in str(warning.value)
+        assert sim.deposited() == []
+        assert [i['send_state'] for i in run(read, ids)] == ['ready'] * 2
+        # The batch preview warns the same (without blocking)
+        assert run(preview_texts, ids, context={'company': company}) == [
+            (None, None), ('warning', "Le client Menuiserie Petit (SIREN "
+                "%s) est absent de l'annuaire de la facturation "
+                "électronique : la facture ne sera pas envoyée par la "
+                "plateforme agréée." % SECOND_SIREN)]
+
+
+def preview_texts(ids):
+    "(status, message) the preview gives each invoice's customer"
+    pool = Pool()
+    Batch = pool.get('account.invoice.batch')
+    Proposal = pool.get('account.invoice.batch.proposal')
+    Invoice = pool.get('account.invoice')
+    from trytond.modules.lot_facturation.billing.proposals import status_of
+    result = []
+    for invoice in Invoice.browse(ids):
+        batch = Batch(company=invoice.company)
+        problems = batch.pa_directory_problems({}, invoice.party)
+        result.append((status_of(problems) if problems else None,
+                Proposal.explain(problems)))
+    return result

@@ -9,13 +9,16 @@ the data that invoice will carry with the gate's own data rules
 electronic address, Chorus Pro SIRET, service code and engagement, the
 company's SIREN, electronic address and IBAN, the invoice numbers of the
 sequence) and blocks the proposal with the gate's words.  Customers who
-receive a PDF (e-mail, portal, paper) are not blocked for it.
+receive a PDF (e-mail, portal, paper) are not blocked for it.  A customer
+of the PA channel absent from the PA's directory gets a warning: its
+invoice will not be sent through the PA.
 """
 from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from ..billing import send_rules
+from ..billing.items import WARNING, Problem
 from ..common import einvoice
 
 
@@ -36,7 +39,22 @@ class BatchEInvoiceChecks:
         facts = einvoice.facts(self.company, party, address,
             number=cache[date], service_code=service_code,
             engagement=engagement, seller=cache['seller'])
-        return einvoice.problems(einvoice.fact_report(facts))
+        return einvoice.problems(einvoice.fact_report(facts)) + (
+            self.pa_directory_problems(cache, party))
+
+    def pa_directory_problems(self, cache, party):
+        "A warning when party receives through the PA but is not listed"
+        Party = Pool().get('party.party')
+        if party.invoice_send_channel != send_rules.PA:
+            return ()
+        key = ('pa_directory', party.id)
+        if key not in cache:
+            cache[key] = bool(Party.pa_directory_absent(
+                    self.company, [party]))
+        if not cache[key]:
+            return ()
+        return (Problem('pa_directory', WARNING, (
+                    ('party', party.rec_name), ('siren', party.siren_code))),)
 
     def einvoice_number_sample(self, date):
         "The next number of the invoice sequence at date (BR-FR-01/02)"

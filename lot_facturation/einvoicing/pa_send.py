@@ -28,6 +28,7 @@ from trytond.pool import Pool
 
 from ..billing import send_rules
 from ..common.runner import in_new_transaction
+from ..exceptions import PAWarning
 from ..transports import pa
 
 _CLIENTS = threading.local()
@@ -85,6 +86,31 @@ class InvoicePASend:
                 exchange.pa_url = url
             result.append(exchange)
         return result
+
+    @classmethod
+    def check_before_send(cls, invoices):
+        """Warn of the buyers absent from the PA's directory: their
+        invoices will not be sent through the PA"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Warning = pool.get('res.user.warning')
+        super().check_before_send(invoices)
+        absent = []
+        by_company = {}
+        for invoice in invoices:
+            if invoice.party.invoice_send_channel == 'pa':
+                by_company.setdefault(invoice.company, set()).add(
+                    invoice.party)
+        for company, parties in by_company.items():
+            absent.extend(Party.pa_directory_absent(company, parties))
+        if absent:
+            key = Warning.format('lot_facturation_pa_directory', absent)
+            if Warning.check(key):
+                raise PAWarning(key, gettext(
+                        'lot_facturation.msg_pa_directory_warning',
+                        parties='\n'.join(sorted(
+                                '- %s (SIREN %s)' % (p.rec_name, p.siren_code)
+                                for p in absent))))
 
     def prepare_delivery_pa(self, delivery, mail_override=None):
         """The validated Factur-X and what the PA needs to route it, read

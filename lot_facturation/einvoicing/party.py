@@ -9,6 +9,7 @@ through Chorus Pro).  The electronic address (BT-49) defaults to the SIREN
 in the directory scheme 0225; a customer without SIREN (foreign, consumer)
 is reached at its e-mail address (scheme EM) unless another one is set.
 """
+import logging
 import re
 
 from trytond.i18n import gettext
@@ -19,7 +20,11 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from ..billing import send_rules
+from ..transports import pa
 from ..validation import data_rules
+from .pa_send import pa_client
+
+logger = logging.getLogger(__name__)
 
 CUSTOMER_KINDS = [
     ('business', "French Business"),
@@ -124,6 +129,32 @@ class Party(metaclass=PoolMeta):
             self.invoice_send_channel = channel
         elif self.invoice_send_channel in {'chorus', 'pa'}:
             self.invoice_send_channel = channel
+
+    @property
+    def siren_code(self):
+        return self.siren.code_compact if self.siren else ''
+
+    @classmethod
+    def pa_directory_absent(cls, company, parties):
+        """The parties the directory of company's PA does not know (or
+        lists disabled); none when the PA cannot be reached"""
+        Configuration = Pool().get('account.configuration')
+        config = Configuration.get_pa_config(company)
+        if config is None:
+            return []
+        client = pa_client(config)
+        absent = []
+        for party in parties:
+            try:
+                line = client.lookup(party.siren_code) if party.siren_code \
+                    else None
+            except pa.PAError:
+                logger.warning("directory look-up of %s failed",
+                    party.siren_code, exc_info=True)
+                return []
+            if line is None or not line.usable:
+                absent.append(party)
+        return absent
 
     def electronic_address_scheme(self):
         """(address, scheme) of BT-49/BT-34: the address set, else the

@@ -145,6 +145,10 @@ class InvoiceDelivery:
         return {e.invoice.id: e.id for e in exchanges}
 
     @classmethod
+    def check_before_send(cls, invoices):
+        "Raise the warnings the user must see before invoices are sent"
+
+    @classmethod
     def claim_exchanges(cls, invoices):
         "One exchange in progress per claimed invoice (not saved)"
         Exchange = Pool().get('account.invoice.exchange')
