@@ -27,6 +27,7 @@ from test_f1_einvoice_paths import validators
 from tools_chorus import public_customer, tax
 from tools_einvoice_batch import (
     batch_world, contract, generated_invoices, previewed_batch)
+from tools_einvoice_shapes import country
 from tools_send import create_customer
 
 RATES = dict(zip(PERCENTAGES, ['0.20', '0.10', '0.055', '0.021']))
@@ -44,14 +45,12 @@ def tryton():
 
 def customers(env):
     "One customer of each kind, with the data its kind needs"
-    pool = Pool()
-    Country = pool.get('country.country')
     with set_company(env.company):
         foreign = create_customer("Uhren Keller AG",
             email='rechnung@keller.example')
         foreign.customer_kind = 'foreign'
         address = foreign.addresses[0]
-        address.country = Country(name="Suisse", code='CH')
+        address.country = country('CH', "Suisse")
         address.save()
         foreign.save()
         return {
