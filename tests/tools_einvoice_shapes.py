@@ -13,7 +13,7 @@ from decimal import Decimal
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 
-from tools_chorus import tax
+from tools_chorus import add_company_iban, tax
 from tools_send import create_customer
 
 FRENCH_SIREN = '732829320'
@@ -50,20 +50,6 @@ def second_revenue(env):
     account, = Account.copy([env.revenue], default={
             'name': "Débours refacturés", 'code': '708'})
     return account
-
-
-def add_company_iban(env):
-    "The company's bank account, as the PDF shows it"
-    pool = Pool()
-    Bank = pool.get('bank')
-    Account = pool.get('bank.account')
-    Party = pool.get('party.party')
-    bank = Bank(party=Party(name="Crédit Agricole"), bic='AGRIFRPP')
-    bank.party.save()
-    bank.save()
-    Account(bank=bank, owners=[env.company.party], numbers=[{
-                'type': 'iban', 'number': 'FR76 3000 6000 0112 3456 7890 189',
-                }]).save()
 
 
 def customer(env, name, complete, siren=FRENCH_SIREN, street=None,

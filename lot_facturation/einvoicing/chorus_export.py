@@ -116,8 +116,7 @@ class InvoiceChorusExport:
         cls.lock(cls.browse(ids))
         now = datetime.datetime.now().replace(microsecond=0)
         export = Export(company=company, date=now,
-            user=Transaction().user or None, invoice_count=len(ids))
-        export.save()
+            user=Transaction().user or None, invoice_count=0)
         archive, lines, blocked, total = ChorusZip(), [], [], 0
         try:
             for sub_ids in grouped_slice(ids, CHUNK):
@@ -192,6 +191,8 @@ class InvoiceChorusExport:
         invoices = [i for i in invoices if checked[i.id].ok]
         if not invoices:
             return 0
+        if export.id is None or export.id < 0:
+            export.save()  # saved once an invoice goes
         pdfs = cls.sign_pdfs(invoices, cls.render_facturx(
                 invoices, {i.id: checked[i.id].xml for i in invoices}))
         exchanges, total = [], 0

@@ -57,13 +57,23 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @cached_property
     def type_code(self):
-        "386 for a deposit invoice (acompte), else Tryton's code"
+        """386 for a deposit invoice (acompte); 262 (avoir remise globale)
+        for a credit note of a contract's period that credits no invoice
+        (BR-FR-CO-03, BR-FR-CO-05); else Tryton's code"""
         code = super().type_code
         if code == '380' and self.deposit_lines and all(
                 l.amount > 0 for l in self.deposit_lines) and len(
                 self.deposit_lines) == len(self.lines):
             return '386'
+        if code == '381' and not self.credited_invoices and (
+                self.contract_reference and self.billing_period):
+            return '262'
         return code
+
+    @cached_property
+    def type_sign(self):
+        "A credit note shows positive amounts"
+        return -1 if self.type_code in {'381', '261', '262'} else 1
 
     @cached_property
     def deposit_lines(self):
@@ -87,15 +97,30 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         return kind + ('4' if final else '1')
 
     @cached_property
-    def preceding_invoices(self):
-        """[(number, date)] of the invoices a credit note credits (BT-25,
-        BT-26; BR-FR-CO-05): the origins of its lines"""
-        if self.type_code not in {'381', '261'}:
-            return []
+    def credited_invoices(self):
+        "[(number, date)] of the invoices the lines credit, by date"
         invoices = getattr(self.invoice, 'origin_invoices', None) or []
         return [(i.number, i.invoice_date) for i in sorted(
                 invoices, key=lambda i: (i.invoice_date, i.number or ''))
             if i.number and i.invoice_date]
+
+    @cached_property
+    def preceding_invoices(self):
+        """[(number, date)] of the invoices a credit note credits (BT-25,
+        BT-26; BR-FR-CO-05)"""
+        if self.type_code not in {'381', '261'}:
+            return []
+        return self.credited_invoices
+
+    @cached_property
+    def contract_reference(self):
+        "BT-12: the number of the one service contract the lines bill"
+        numbers = set()
+        for line in self.lines:
+            subscription = getattr(line.origin, 'subscription', None)
+            numbers.add(getattr(subscription, 'number', None))
+        if len(numbers) == 1:
+            return numbers.pop()
 
     @cached_property
     def buyer_reference(self):

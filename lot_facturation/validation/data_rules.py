@@ -26,8 +26,8 @@ CREDIT_TRANSFERS = {'30', '58'}  # UNTDID 4461 codes that need the IBAN
 _SIREN = re.compile(r'^\d{9}$')
 _SIRET = re.compile(r'^\d{14}$')
 _ADDRESS_0225 = re.compile(r'^[A-Za-z0-9+\-_.]+$')  # BR-FR-23
-_NUMBER = re.compile(r'^[A-Za-z0-9+\-_/]+$')  # BR-FR-01
-MAX_ADDRESS, MAX_NUMBER = 125, 35  # BR-FR-25, BR-FR-02
+_NUMBER = re.compile(r'^[A-Za-z0-9+\-_/]+$')  # BR-FR-02
+MAX_ADDRESS, MAX_NUMBER = 125, 35  # BR-FR-25, BR-FR-01
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,8 @@ def _seller_iban(facts):
 def _number(facts):
     number = facts.number
     if number and (len(number) > MAX_NUMBER or not _NUMBER.match(number)):
-        return 'BR-FR-02_BT-1' if len(number) > MAX_NUMBER else (
-            'BR-FR-01_BT-1')
+        return 'BR-FR-01_BT-1' if len(number) > MAX_NUMBER else (
+            'BR-FR-02_BT-1')
 
 
 def _buyer_siren(facts):
