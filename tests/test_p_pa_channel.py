@@ -8,6 +8,7 @@ import pytest
 from pa_simulator import PASimulator
 
 from trytond.modules.lot_facturation.billing import send_rules
+from trytond.modules.lot_facturation.exceptions import SendError
 from trytond.pool import Pool
 
 from tools_einvoice_shapes import FRENCH_SIREN
@@ -30,7 +31,7 @@ def send(ids):
 def read(ids):
     Invoice = Pool().get('account.invoice')
     return [{
-            'number': i.number, 'send_state': i.send_state,
+            'number': i.number, 'send_state': i.send_state, 'state': i.state,
             'channel': i.party.invoice_send_channel,
             'send_channel': i.send_channel,
             'dematerialized': bool(i.dematerialized),
@@ -74,6 +75,16 @@ def test_p3_send_through_pa_once(sim):
         # Sending again sends nothing: the invoice is sent
         assert run(send, ids, context={'company': company}) == []
         assert sim.deposits == 1
+        # Sent through the PA: locked, corrected by a credit note only
+        with pytest.raises(SendError) as error:
+            run(cancel, ids, context={'company': company})
+        assert "avoir" in str(error.value)
+        assert run(read, ids)[0]['state'] == 'posted'
+
+
+def cancel(ids):
+    Invoice = Pool().get('account.invoice')
+    Invoice.cancel(Invoice.browse(ids))
 
 
 def exchange_of(invoice):

@@ -28,7 +28,7 @@ from trytond.pool import Pool
 
 from ..billing import send_rules
 from ..common.runner import in_new_transaction
-from ..exceptions import PAWarning
+from ..exceptions import PAWarning, SendError
 from ..transports import pa
 
 _CLIENTS = threading.local()
@@ -86,6 +86,16 @@ class InvoicePASend:
                 exchange.pa_url = url
             result.append(exchange)
         return result
+
+    @classmethod
+    def cancel(cls, invoices):
+        "The PA took them: a credit note corrects them, never a cancel"
+        for invoice in invoices:
+            if (invoice.send_channel == 'pa'
+                    and invoice.send_state in {'sending', 'sent'}):
+                raise SendError(gettext('lot_facturation.msg_pa_sent_locked',
+                        invoice=invoice.rec_name))
+        super().cancel(invoices)
 
     @classmethod
     def check_before_send(cls, invoices):
