@@ -215,3 +215,37 @@ def preview_texts(ids):
         result.append((status_of(problems) if problems else None,
                 Proposal.explain(problems)))
     return result
+
+
+def fetch(company):
+    Invoice = Pool().get('account.invoice')
+    Company = Pool().get('company.company')
+    return Invoice.fetch_pa_statuses_of([Company(company)])
+
+
+def statuses(ids):
+    Invoice = Pool().get('account.invoice')
+    return [(i.pa_status, [(e.pa_status_code, e.status, e.message)
+                for e in sorted(i.exchanges, key=lambda e: e.id)
+                if e.direction == 'in']) for i in Invoice.browse(ids)]
+
+
+def test_p5_statuses_recorded_once_and_rejection_explained(sim):
+    with committed_database():
+        company, ids = run(pa_invoices, sim, DEFAULT, 2)
+        context = {'company': company}
+        run(send, ids, context=context)
+        flows = [f.meta['flowId'] for f in sim.deposited()]
+        sim.push_status(flows[1], '213', 'REJ_SEMAN',
+            "Le SIREN de l'acheteur est inconnu", copies=2)
+        assert run(fetch, company, context=context) == 3  # 200, 200, 213
+        assert run(fetch, company, context=context) == 0  # nothing new
+        first, second = run(statuses, ids, context=context)
+        assert first[0] == '200'
+        assert [(c, s) for c, s, _ in first[1]] == [('200', 'accepted')]
+        assert second[0] == '213'
+        assert [(c, s) for c, s, _ in second[1]] == [
+            ('200', 'accepted'), ('213', 'rejected')]
+        message = second[1][1][2]
+        assert "213" in message and "Le SIREN de l'acheteur" in message
+        assert "avoir" in message and "nouvelle facture" in message

@@ -28,6 +28,14 @@ class Exchange(metaclass=PoolMeta):
         states=_PA,
         help="The buyer's address in the e-invoicing directory the "
         "invoice was routed to.")
+    pa_status_code = fields.Char("PA Status Code", readonly=True,
+        states=_PA, help="The lifecycle status code the PA reported.")
+    pa_status_key = fields.Char("PA Status Key", readonly=True,
+        states={'invisible': True},
+        help="The identity of the status message: recorded once.")
+    pa_received_at = fields.DateTime("Received by the PA", readonly=True,
+        states=_PA,
+        help="When the PA received the status message (fetch cursor).")
     pa_directory = fields.Text("Directory Line", readonly=True, states=_PA,
         help="The directory line used (JSON): address, SIREN, SIRET, "
         "routing code, state, validity.")
