@@ -47,3 +47,15 @@ class ExportError(UserError):
 
 class OperationError(UserError):
     "An invoice operation is refused (O1-O4, I1)."
+
+
+class EInvoiceError(UserError):
+    "The e-invoice validators would refuse an invoice (C1, F1)."
+
+
+class PAConfigurationError(UserError):
+    "The company's Plateforme Agréée settings cannot be used"
+
+
+class PAWarning(UserWarning):
+    "Something about to be sent through the PA deserves a second look"

@@ -304,7 +304,25 @@ def create_payment_terms(config):
     return terms
 
 
+def create_exempt_tax(company):
+    "The 0 % exempt tax of training, with its legal notice and VATEX code"
+    Tax = Model.get('account.tax')
+    name, notice, vatex = fx.EXEMPT_TAX
+    if Tax.find([('company', '=', company.id), ('name', '=', name)]):
+        return
+    normal = tax(company, "T.V.A. Vente de services Taux Normal")
+    exempt = Tax(name=name, description=name, type='percentage',
+        rate=Decimal(0), company=company, legal_notice=notice,
+        invoice_account=normal.invoice_account,
+        credit_note_account=normal.credit_note_account)
+    exempt.unece_code = 'VAT'
+    exempt.unece_category_code = 'E'
+    exempt.vatex_code = vatex
+    exempt.save()
+
+
 def create_categories(company):
+    create_exempt_tax(company)
     categories = {}
     for name, revenue, tax_name in fx.CATEGORIES:
         category, created = get_or_new('product.category',
@@ -373,8 +391,8 @@ def create_customers(country, terms):
             email=f'comptabilite@{domain}.example',
             phone=f'+33 {1 + index % 5} {40 + index:02d} {10 + index:02d} '
             f'{20 + index:02d} {30 + index:02d}')
-        if has_siret:
-            add_french_identifiers(party, siren_from(f'{40123456 + index * 7919:08d}'))
+        add_french_identifiers(party,
+            siren_from(f'{40123456 + index * 7919:08d}'), siret=has_siret)
         if code in fx.SDD_WITH_MANDATE or code in fx.SDD_WITHOUT_MANDATE:
             term = terms['sdd30']
         elif code in fx.ON_RECEIPT:
@@ -389,6 +407,26 @@ def create_customers(country, terms):
             term = terms['net30']
         if party.customer_payment_term != term:
             party.customer_payment_term = term
+            party.save()
+        customers[code] = party
+    return customers
+
+
+def create_public_customers(country, terms):
+    "Public entities on Chorus Pro: SIREN, SIRET, service, engagement."
+    customers = {}
+    for (code, name, street, postal_code, city, domain, siren_base,
+            service, engagement) in fx.PUBLIC_CUSTOMERS:
+        party = create_party(name, code, street, postal_code, city, country,
+            email=f'factures@{domain}.example')
+        add_french_identifiers(party, siren_from(siren_base), vat=False)
+        if party.customer_kind != 'public':
+            party.customer_kind = 'public'
+            party.invoice_send_channel = 'chorus'
+            party.chorus_service_code = service
+            party.chorus_engagement = engagement
+            party.chorus_service_required = True
+            party.customer_payment_term = terms['net30']
             party.save()
         customers[code] = party
     return customers
@@ -475,7 +513,8 @@ def contract_start(index, kind):
     return first_of_month - relativedelta(months=months)
 
 
-def create_subscriptions(company, customers, services, rule_sets, types):
+def create_subscriptions(company, customers, services, rule_sets, types,
+        public=None):
     "Running service contracts: monthly, quarterly, yearly; advance/arrears."
     Subscription = Model.get('sale.subscription')
     fields = Subscription._fields
@@ -500,8 +539,8 @@ def create_subscriptions(company, customers, services, rule_sets, types):
         subscription.invoice_recurrence = rule_sets[invoice_rec]
         if 'contract_type' in fields and types:
             subscription.contract_type = types[type_code]
-        if 'taxable' in fields:
-            subscription.taxable = reference not in fx.UNTAXED_CONTRACTS
+        if reference in fx.EXEMPT_CONTRACTS:
+            lines = [("FORM", 1)]
         for code, quantity in lines:
             line = subscription.lines.new()
             line.service = services[code]
@@ -509,10 +548,34 @@ def create_subscriptions(company, customers, services, rule_sets, types):
             line.consumption_recurrence = rule_sets[consumption_rec]
         subscription.save()
         to_quote.append(subscription)
+    to_quote += create_public_subscriptions(
+        public or {}, services, rule_sets)
     if to_quote:
         Subscription.click(to_quote, 'quote')
         Subscription.click(to_quote, 'run')
     return Subscription.find([('reference', 'like', 'DEMO-%')])
+
+
+def create_public_subscriptions(customers, services, rule_sets):
+    "The monthly contracts of the public entities (not yet saved ones)"
+    Subscription = Model.get('sale.subscription')
+    created = []
+    for reference, code, lines, description in fx.PUBLIC_CONTRACTS:
+        if Subscription.find([('reference', '=', reference)], limit=1):
+            continue
+        subscription = Subscription(party=customers[code],
+            reference=reference, description=description)
+        subscription.start_date = contract_start(0, 'monthly_advance')
+        subscription.invoice_start_date = subscription.start_date
+        subscription.invoice_recurrence = rule_sets['monthly_start']
+        for service_code, quantity in lines:
+            line = subscription.lines.new()
+            line.service = services[service_code]
+            line.quantity = quantity
+            line.consumption_recurrence = rule_sets['monthly_start']
+        subscription.save()
+        created.append(subscription)
+    return created
 
 
 def create_accountant(config, company):
@@ -575,13 +638,15 @@ def main(argv=None):
     services = create_services(config, categories, rule_sets)
     customers = create_customers(country, terms)
     create_sepa(company, customers)
+    public = create_public_customers(country, terms)
     types = create_contract_types()
     subscriptions = create_subscriptions(
-        company, customers, services, rule_sets, types)
+        company, customers, services, rule_sets, types, public)
     create_accountant(config, company)
     create_lot_facturation_data(config, company)
-    print(f"Demo data: company {company.rec_name}, {len(customers)} "
-        f"customers, {len(subscriptions)} running contracts.")
+    print(f"Demo data: company {company.rec_name}, "
+        f"{len(customers) + len(public)} customers, {len(subscriptions)} "
+        "running contracts.")
 
 
 if __name__ == '__main__':

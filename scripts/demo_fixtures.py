@@ -19,7 +19,8 @@ COMPANY = {
     'bank': ("LCL - Le Crédit Lyonnais", "CRLYFRPPXXX", "30002"),
     }
 
-# (code, name, street, postal code, city, e-mail domain, has SIRET)
+# French businesses: (code, name, street, postal code, city, e-mail domain,
+# has SIRET).  Every one has its SIREN: the e-invoices need it (BR-FR-11).
 CUSTOMERS = [
     ("C0001", "Boulangerie Martin SARL", "4 place Bellecour", "69002", "Lyon", "boulangerie-martin", True),
     ("C0002", "Cabinet Dupont & Associés", "27 avenue Foch", "75016", "Paris", "cabinet-dupont", True),
@@ -67,6 +68,18 @@ CUSTOMERS = [
     ("C0044", "Centre de formation Cap Avenir", "11 rue de la Gare", "68100", "Mulhouse", "cap-avenir", True),
     ]
 
+# Public entities, invoiced through Chorus Pro: (code, name, street,
+# postal code, city, e-mail domain, SIREN base (8 digits, 2... for a local
+# authority), Chorus Pro service code, engagement number)
+PUBLIC_CUSTOMERS = [
+    ("C0101", "Mairie de Villeurbanne", "Place Lazare Goujon", "69100", "Villeurbanne", "mairie-villeurbanne", "21690266", "SERV-FINANCES", "EJ-2026-000871"),
+    ]
+# Their contracts: (reference, customer code, [(service code, quantity)],
+# description)
+PUBLIC_CONTRACTS = [
+    ("DEMO-PUB-001", "C0101", [("MAINT", 1), ("SAUV", 2)], "Maintenance informatique des écoles"),
+    ]
+
 # Customers paying by SEPA direct debit: with a validated mandate, and
 # without one (the batch must flag those invoices, SPEC B5).
 SDD_WITH_MANDATE = ["C0001", "C0003", "C0008", "C0012", "C0015", "C0021"]
@@ -79,12 +92,18 @@ CUSTOMER_BANKS = [
     ("Crédit Agricole", "AGRIFRPPXXX", "18206"),
     ]
 
+# A VAT exemption (0 %, category E) with its legal notice and VATEX code:
+# (name, legal notice, VATEX code)
+EXEMPT_TAX = ("Exonération de TVA formation professionnelle",
+    "Exonération de TVA – article 261-4-4° a du CGI", "VATEX-FR-CGI261-4")
+
 # Product categories: (name, revenue account code, customer tax name)
 CATEGORIES = [
     ("Prestations de services", "706", "T.V.A. Vente de services Taux Normal"),
     ("Locations", "706", "T.V.A. Vente de services Taux Normal"),
     ("Entretien logement (TVA 10 %)", "706", "T.V.A. Vente de services Taux Intermédiaire"),
     ("Documentation numérique (TVA 5,5 %)", "706", "T.V.A. Vente de services 5,5%"),
+    ("Formation professionnelle (exonérée)", "706", EXEMPT_TAX[0]),
     ]
 
 # Services: (code, name, category, unit xml id, unit price, consumption)
@@ -102,6 +121,7 @@ SERVICES = [
     ("AUDIT", "Audit de sécurité informatique", "Prestations de services", "uom_unit", Decimal('1200.00'), "yearly"),
     ("CHAUD", "Entretien annuel chaudière (logement)", "Entretien logement (TVA 10 %)", "uom_unit", Decimal('180.00'), "yearly"),
     ("DOCJUR", "Abonnement base documentaire juridique", "Documentation numérique (TVA 5,5 %)", "uom_unit", Decimal('480.00'), "yearly"),
+    ("FORM", "Formation continue des équipes (exonérée)", "Formation professionnelle (exonérée)", "uom_unit", Decimal('350.00'), "monthly"),
     ]
 
 # Contract kinds: (label, invoice recurrence, consumption recurrence,
@@ -149,6 +169,7 @@ CONTRACTS = [
     ('yearly_advance', [("DOCJUR", 1)], "Abonnement documentation juridique", 'DOC'),
     ('monthly_arrears', [("INFOG", 4), ("SUPPORT", 2)], "Infogérance et support", 'MAINT'),
     ]
-# Contracts invoiced without VAT (lot_facturation's `taxable` flag).
-UNTAXED_CONTRACTS = ['DEMO-027', 'DEMO-031']
+# Contracts of VAT-exempt training (a 0 % tax with its legal notice: an
+# invoice line without any tax is refused by the e-invoice validators).
+EXEMPT_CONTRACTS = ['DEMO-027', 'DEMO-031']
 NUMBER_OF_CONTRACTS = 66

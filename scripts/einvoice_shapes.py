@@ -2,12 +2,13 @@
 """Run the validation gate on the CII the module produces, shape by shape.
 
 Creates, in a fresh SQLite test database, the invoices of every shape of
-issue 10 (``tests/tools_einvoice_shapes.py``) through the module's own path
-(``Invoice.facturx_xml()``, used by the Factur-X print, the send and the
-Chorus export), twice: with the test world's data as the tests create it,
-then "complete" (the company's IBAN, the customers' SIREN, the legal
-notices of the exempt taxes: fields Tryton already has).  Writes each XML
-and the gate's findings to OUT and prints the table of blocking rules that
+issue 10 (``tests/tools_einvoice_shapes.py``) and runs the gate of the
+module's own path (``Invoice.check_structured``, behind the Factur-X print,
+the send and the Chorus export), twice: with the test world's data as the
+tests create it, then "complete" (the company's IBAN, the customers' kind
+and SIREN, SIRET, service code and engagement of a public entity, notices
+and VATEX codes of the exempt taxes).  Writes each XML and the gate's
+findings to OUT and prints the table of blocking rules (and warnings) that
 docs/einvoicing.md shows.
 
 Usage: .venv/bin/python scripts/einvoice_shapes.py [OUT]   (/tmp/einvoice)
@@ -27,15 +28,24 @@ if 'DB_NAME' not in os.environ:
 sys.path.insert(0, str(HERE.parent / 'tests'))
 import conftest  # noqa: E402,F401  (sets DB_CACHE like the tests)
 
-from tools_einvoice_shapes import shape_xmls  # noqa: E402
+from tools_einvoice_shapes import shape_invoices  # noqa: E402
 from tools_send import committed_database, setup_company  # noqa: E402
-from trytond.modules.lot_facturation.validation import (  # noqa: E402
-    gate, messages)
+from trytond.modules.company.tests import set_company  # noqa: E402
+from trytond.modules.lot_facturation.validation import messages  # noqa: E402
 
 
 def produce():
     env = setup_company()
-    return {'plain': shape_xmls(env), 'complete': shape_xmls(env, True)}
+    result = {}
+    for variant, complete in [('plain', False), ('complete', True)]:
+        invoices = shape_invoices(env, complete)
+        with set_company(env.company):
+            Invoice = type(next(iter(invoices.values())))
+            checked = Invoice.check_structured(list(invoices.values()))
+            result[variant] = {name: (invoice.render_cii(),
+                    checked[invoice.id].report)
+                for name, invoice in invoices.items()}
+    return result
 
 
 def main():
@@ -45,20 +55,23 @@ def main():
         xmls = run(produce)
     table = {}
     for variant, shapes in xmls.items():
-        for name, xml in shapes.items():
+        for name, (xml, report) in shapes.items():
             (out / ('%s-%s.xml' % (name, variant))).write_bytes(xml)
-            report = gate.validate(xml)
             table.setdefault(name, {})[variant] = report.fatal_rules()
+            table[name][variant + '-warnings'] = sorted(
+                {f.rule for f in report.warnings})
             (out / ('%s-%s.json' % (name, variant))).write_text(json.dumps([
                         dict(vars(f), message=messages.message(f).key)
                         for f in report.findings], indent=1,
                     ensure_ascii=False))
     print('| shape | blocking rules (test data) | blocking rules '
-        '(complete data) |')
-    print('|---|---|---|')
+        '(complete data) | warnings (complete) |')
+    print('|---|---|---|---|')
     for name, row in table.items():
-        print('| %s | %s | %s |' % (name, ', '.join(row['plain']) or '—',
-                ', '.join(row['complete']) or '—'))
+        print('| %s | %s | %s | %s |' % (name,
+                ', '.join(row['plain']) or '—',
+                ', '.join(row['complete']) or '—',
+                ', '.join(row['complete-warnings']) or '—'))
 
 
 if __name__ == '__main__':

@@ -5,9 +5,11 @@ from decimal import Decimal
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 
-from tools_send import create_customer, setup_company
+from tools_send import add_company_iban, create_customer, setup_company
 
 CUSTOMER_SIREN = '732829320'
+CUSTOMER_SIRET = '73282932000009'
+SERVICE_CODE = 'SERVICE-COMPTA'
 LINES = [
     # description, quantity, unit price, VAT rate, product?
     ("Tenue comptable mars 2026", 1, Decimal('450.00'), '0.20', False),
@@ -52,26 +54,46 @@ def product(env):
     return template.products[0]
 
 
+def public_customer(name="Mairie de Villeurbanne", siren=CUSTOMER_SIREN,
+        siret=CUSTOMER_SIRET, service_code=SERVICE_CODE):
+    "A public entity on Chorus Pro: SIREN, SIRET of its address, service"
+    Identifier = Pool().get('party.identifier')
+    party = create_customer(name, email='factures@villeurbanne.example',
+        channel='chorus', lang='fr', siren=siren or '', kind='public')
+    party.chorus_service_code = service_code
+    party.save()
+    if siret:
+        Identifier(party=party, type='fr_siret', code=siret,
+            address=party.addresses[0]).save()
+    return party
+
+
 def multi_vat_invoices(customers=None, count=1, post=True):
-    """Set up a company; return (env, invoices): count invoices per
-    customer, each of the LINES"""
-    pool = Pool()
-    Invoice = pool.get('account.invoice')
+    """Set up a company (with its IBAN); return (env, invoices): count
+    invoices per customer (default: a public entity), each of the LINES"""
     env = setup_company()
     with set_company(env.company):
-        customers = customers or [create_customer(
-                "Mairie de Villeurbanne", email='factures@villeurbanne.example',
-                channel='chorus', lang='fr', siren=CUSTOMER_SIREN)]
-        consulting = product(env)
+        add_company_iban(env)
+        customers = customers or [public_customer()]
+    return env, lines_invoices(env, customers, count, post)
+
+
+def lines_invoices(env, customers, count=1, post=True):
+    "count invoices of the LINES per customer, in the company of env"
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    with set_company(env.company):
+        if not hasattr(env, 'consulting'):
+            env.consulting = product(env)
         invoices = []
         for _ in range(count):
             for party in customers:
-                invoices.append(_invoice(env, party, consulting))
+                invoices.append(_invoice(env, party, env.consulting))
         Invoice.save(invoices)
         Invoice.update_taxes(invoices)
         if post:
             Invoice.post(invoices)
-    return env, Invoice.browse([i.id for i in invoices])
+    return Invoice.browse([i.id for i in invoices])
 
 
 def _invoice(env, party, consulting):
@@ -90,4 +112,6 @@ def _invoice(env, party, consulting):
         invoice_address=party.addresses[0], currency=env.company.currency,
         journal=env.journal, account=party.account_receivable_used,
         payment_term=env.payment_term, invoice_date=env.today,
-        reference="SERVICE-COMPTA", description="Honoraires", lines=lines)
+        reference="Marché 2026-14", description="Honoraires", lines=lines,
+        chorus_service_code=party.chorus_service_code,
+        chorus_engagement=party.chorus_engagement)

@@ -1,17 +1,19 @@
 """Invoices of every shape issue 10 lists, posted through Tryton (F1).
 
 Each builder takes the test world of ``tools_send.setup_company`` and
-returns a posted customer invoice; ``facturx_xml()`` then gives the CII the
-module produces for it.  ``complete=True`` fills what Tryton already has a
-field for (the company's IBAN, the customer's SIREN, legal notices of the
-exempt taxes): what still fails then needs a new field or setting.
+returns a posted customer invoice; ``render_cii()`` then gives the CII the
+module produces for it, unchecked, and ``check_structured`` what the gate
+says.  ``complete=True`` fills the data the rules need (the company's IBAN,
+the customers' kind and SIREN, the SIRET, service code and engagement of a
+public entity, the legal notices and VATEX codes of the exempt taxes): the
+test data alone shows what the gate blocks.
 """
 from decimal import Decimal
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 
-from tools_chorus import tax
+from tools_chorus import add_company_iban, tax
 from tools_send import create_customer
 
 FRENCH_SIREN = '732829320'
@@ -22,13 +24,14 @@ REVERSE_NOTICE = "Autoliquidation – article 283-2 du CGI"
 EXPORT_NOTICE = "TVA non applicable – article 259-1 du CGI"
 
 
-def special_tax(env, name, category, notice, complete):
+def special_tax(env, name, category, notice, complete, vatex=None):
     "A 0 % tax of UNECE category (E, AE, G...) with its legal notice"
     Tax = Pool().get('account.tax')
     record = Tax(name=name, description=name, type='percentage',
         rate=Decimal(0), company=env.company, unece_code='VAT',
         unece_category_code=category,
         legal_notice=notice if complete else None,
+        vatex_code=vatex if complete else None,
         invoice_account=env.tax.invoice_account,
         credit_note_account=env.tax.credit_note_account)
     record.save()
@@ -49,26 +52,15 @@ def second_revenue(env):
     return account
 
 
-def add_company_iban(env):
-    "The company's bank account, as the PDF shows it"
-    pool = Pool()
-    Bank = pool.get('bank')
-    Account = pool.get('bank.account')
-    Party = pool.get('party.party')
-    bank = Bank(party=Party(name="Crédit Agricole"), bic='AGRIFRPP')
-    bank.party.save()
-    bank.save()
-    Account(bank=bank, owners=[env.company.party], numbers=[{
-                'type': 'iban', 'number': 'FR76 3000 6000 0112 3456 7890 189',
-                }]).save()
-
-
 def customer(env, name, complete, siren=FRENCH_SIREN, street=None,
-        country=None, vat=None):
-    "A customer; its SIREN only when complete"
+        country=None, vat=None, kind='business'):
+    "A customer of kind; its SIREN only when complete"
     party = create_customer(name, email='factures@%s.example' % (
             name.split()[0].lower()), lang='fr',
         siren=siren if complete else None)
+    party.customer_kind = kind
+    party.on_change_customer_kind()  # a public entity: Chorus Pro
+    party.save()
     if street or country:
         address = party.addresses[0]
         address.street = street or address.street
@@ -94,6 +86,8 @@ def invoice(env, party, lines, reference=None, post=True):
     "A posted customer invoice of lines (description, qty, price, tax...)"
     Invoice = Pool().get('account.invoice')
     record = Invoice(type='out', company=env.company, party=party,
+        chorus_service_code=party.chorus_service_code,
+        chorus_engagement=party.chorus_engagement,
         invoice_address=party.addresses[0], currency=env.company.currency,
         journal=env.journal, account=party.account_receivable_used,
         payment_term=env.payment_term, invoice_date=env.today,
@@ -129,7 +123,7 @@ def exempt(env, complete):
     "A VAT-exempt line (training) beside a 20 % line"
     party = customer(env, "Garage Durand", complete)
     exempt_tax = special_tax(env, "Exonéré formation", 'E', EXEMPT_NOTICE,
-        complete)
+        complete, 'VATEX-FR-CGI261-4')
     return invoice(env, party, [
             _line("Tenue comptable", 1, '300.00', [tax(env, '0.20')]),
             _line("Formation professionnelle", 1, '500.00', [exempt_tax]),
@@ -140,9 +134,9 @@ def reverse_charge(env, complete):
     "Services to a business in another EU country (autoliquidation)"
     party = customer(env, "Brasserie Lambic SPRL", complete, siren=None,
         street="Rue Haute 12", country=country('BE', "Belgique"),
-        vat='BE0477472701')
+        vat='BE0477472701', kind='foreign')
     reverse = special_tax(env, "Autoliquidation UE", 'AE', REVERSE_NOTICE,
-        complete)
+        complete, 'VATEX-EU-AE')
     return invoice(env, party, [
             _line("Conseil fiscal", 4, '150.00', [reverse])])
 
@@ -225,9 +219,10 @@ def deposit_final(env, complete):
 def foreign_customer(env, complete):
     "Services to a company outside the EU (Switzerland)"
     party = customer(env, "Uhren Keller AG", complete, siren=None,
-        street="Bahnhofstrasse 1", country=country('CH', "Suisse"))
+        street="Bahnhofstrasse 1", country=country('CH', "Suisse"),
+        kind='foreign')
     export = special_tax(env, "Hors champ 259-1", 'G', EXPORT_NOTICE,
-        complete)
+        complete, 'VATEX-EU-G')
     return invoice(env, party, [
             _line("Conseil", 3, '200.00', [export])])
 
@@ -237,15 +232,18 @@ def public_entity(env, complete):
     pool = Pool()
     Identifier = pool.get('party.identifier')
     party = customer(env, "Mairie de Villeurbanne", complete,
-        siren=PUBLIC_SIREN)
+        siren=PUBLIC_SIREN, kind='public')
+    party.chorus_service_required = party.chorus_engagement_required = True
     if complete:
         Identifier(party=party, type='fr_siret', code=PUBLIC_SIRET,
             address=party.addresses[0]).save()
-    party.invoice_send_channel = 'chorus'
+        party.chorus_service_code = 'SERVICE-COMPTA'
+        party.chorus_engagement = 'EJ-2026-000123'
     party.save()
+    assert party.invoice_send_channel == 'chorus'
     return invoice(env, party, [
             _line("Tenue comptable", 1, '450.00', [tax(env, '0.20')])],
-        reference="SERVICE-COMPTA")
+        reference="Marché 2026-14")
 
 
 SHAPES = [
@@ -259,14 +257,20 @@ SHAPES = [
     ]
 
 
-def shape_xmls(env, complete=False, names=None):
-    "{shape name: CII XML bytes} through Invoice.facturx_xml()"
+def shape_invoices(env, complete=False, names=None):
+    "{shape name: posted invoice} of the shapes (all, or names)"
     result = {}
     with set_company(env.company):
         if complete:
             add_company_iban(env)
         for name, build in SHAPES:
             if names is None or name in names:
-                result[name] = build(env, complete).facturx_xml()
+                result[name] = build(env, complete)
     return result
 
+
+def shape_xmls(env, complete=False, names=None):
+    "{shape name: CII XML bytes, unchecked} through Invoice.render_cii()"
+    invoices = shape_invoices(env, complete, names)
+    with set_company(env.company):
+        return {n: i.render_cii() for n, i in invoices.items()}

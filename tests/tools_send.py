@@ -15,6 +15,7 @@ from trytond.modules.account_invoice.tests.test_module import (
 from trytond.modules.company.tests import set_company
 from trytond.modules.currency.tests import add_currency_rate, create_currency
 import trytond.config as config
+from stdnum import iban
 from trytond import backend
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
@@ -51,6 +52,32 @@ def _company_party():
             ])
     party.save()
     return party
+
+
+def french_iban(account):
+    "A valid French IBAN (bank 30006, branch 00001) of an 11-digit account"
+    bank, branch = '30006', '00001'
+    key = 97 - ((89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97)
+    bban = f'{bank}{branch}{account}{key:02d}'
+    return 'FR' + iban.calc_check_digits('FR00' + bban) + bban
+
+
+def add_company_iban(env):
+    """The company's bank account, as the PDF and the CII show it (one
+    IBAN per company: tests that commit leave theirs behind), once"""
+    pool = Pool()
+    Bank = pool.get('bank')
+    Account = pool.get('bank.account')
+    if Account.search([('owners', '=', env.company.party.id)]):
+        return
+    Party = pool.get('party.party')
+    bank = Bank(party=Party(name="Crédit Agricole"), bic='AGRIFRPP')
+    bank.party.save()
+    bank.save()
+    Account(bank=bank, owners=[env.company.party], numbers=[{
+                'type': 'iban', 'number': french_iban(
+                    '%011d' % (12345678900 + env.company.id)),
+                }]).save()
 
 
 def setup_company(today=None):
@@ -95,11 +122,18 @@ def setup_company(today=None):
         env.payment_term = PaymentTerm(name="30 jours",
             lines=[{'type': 'remainder', 'relativedeltas': [{'days': 30}]}])
         env.payment_term.save()
+        add_company_iban(env)
     return env
 
 
+PUBLIC_SIREN, PUBLIC_SIRET = '217500016', '21750001600019'
+
+
 def create_customer(name, email=None, channel='email', lang=None,
-        siren=None):
+        siren=None, kind=None):
+    """A customer of kind; on Chorus Pro a public entity by default, with
+    a town hall's SIREN and the SIRET of its address unless siren is given
+    (what Chorus Pro needs, F3)"""
     pool = Pool()
     Party = pool.get('party.party')
     Lang = pool.get('ir.lang')
@@ -110,12 +144,21 @@ def create_customer(name, email=None, channel='email', lang=None,
         }
     if email:
         values['contact_mechanisms'] = [{'type': 'email', 'value': email}]
+    kind = kind or ('public' if channel == 'chorus' else None)
+    town_hall = kind == 'public' and siren is None
+    if kind:
+        values['customer_kind'] = kind
+    if town_hall:
+        siren = PUBLIC_SIREN
     if siren:
         values['identifiers'] = [{'type': 'fr_siren', 'code': siren}]
     if lang:
         values['lang'], = Lang.search([('code', '=', lang)])
     party = Party(**values)
     party.save()
+    if town_hall:
+        pool.get('party.identifier')(party=party, type='fr_siret',
+            code=PUBLIC_SIRET, address=party.addresses[0]).save()
     return party
 
 

@@ -19,6 +19,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .checks import BatchChecks
+from .einvoice_checks import BatchEInvoiceChecks
 from .generation import BatchGeneration
 from .headless import BatchHeadless
 from .item_collection import BatchItems
@@ -60,7 +61,8 @@ TRANSITIONS = {
 
 
 class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
-        BatchGeneration, BatchPreview, BatchItems, BatchChecks, Workflow,
+        BatchGeneration, BatchPreview, BatchItems, BatchEInvoiceChecks,
+        BatchChecks, Workflow,
         ModelSQL, ModelView):
     __name__ = 'account.invoice.batch'
     _rec_name = 'number'

@@ -358,7 +358,9 @@ class ProposalGeneration:
             account=self.account, journal=self.journal,
             payment_term=self.payment_term, invoice_date=self.invoice_date,
             batch=batch, sepa_mandate=self.sepa_mandate,
-            description=batch.name)
+            description=batch.name,
+            chorus_service_code=self.chorus_service_code,
+            chorus_engagement=self.chorus_engagement)
         items = {i.core_ref(): i for i in self.items}
         lines = []
         for sequence, draft in enumerate(priced.lines, 1):

@@ -220,6 +220,7 @@ class ItemContext:
         self._labels = {}
         self._roundings = {}
         self.tax_records = {}
+        self.einvoice = {}  # what the e-invoice checks read once
         self.today = pool.get('ir.date').today()
 
     def prefetch_lines(self, line_ids):
@@ -255,16 +256,19 @@ class ItemContext:
             return self.batch.invoice_date
         return self.batch.reference_date
 
-    def header(self, party, address, currency, payment_term, date):
-        "The homogeneity key of SPEC B3, and its problems."
+    def header(self, party, address, currency, payment_term, date,
+            references=(None, None)):
+        """The homogeneity key of SPEC B3, and its problems; references:
+        the Chorus Pro service code and engagement number"""
         key = (party.id, address.id if address else None, currency.id,
-            payment_term.id if payment_term else None, date)
+            payment_term.id if payment_term else None, date, references)
         if key not in self._headers:
             self._headers[key] = self._make_header(
-                party, address, currency, payment_term, date)
+                party, address, currency, payment_term, date, references)
         return self._headers[key]
 
-    def _make_header(self, party, address, currency, payment_term, date):
+    def _make_header(self, party, address, currency, payment_term, date,
+            references):
         batch = self.batch
         problems = []
         self.prefetch_parties([party.id])
@@ -293,7 +297,11 @@ class ItemContext:
             payment_term=payment_term.id if payment_term else None,
             account=account.id if account else None,
             journal=batch.journal.id, sepa_mandate=mandate.id if mandate
-            else None, invoice_date=self.invoice_date(date))
+            else None, invoice_date=self.invoice_date(date),
+            chorus_service_code=references[0],
+            chorus_engagement=references[1])
+        problems.extend(batch.einvoice_problems(self.einvoice, party,
+                address, header.invoice_date, references))
         return header, tuple(problems)
 
     def defaults(self, product, party, address, date, taxable=True):
@@ -362,7 +370,8 @@ class ItemContext:
         party = subscription.invoice_party or subscription.party
         header, header_problems = self.header(
             party, subscription.invoice_address, subscription.currency,
-            subscription.payment_term, date)
+            subscription.payment_term, date,
+            subscription.chorus_references())
         product = line.service.product
         account, tax_ids, _ = self.defaults(product, party,
             subscription.invoice_address, header.invoice_date,
@@ -384,7 +393,10 @@ class ItemContext:
         payment_term = (subscription.payment_term if subscription
             else party.customer_payment_term)
         header, header_problems = self.header(
-            party, address, charge.currency, payment_term, charge.date)
+            party, address, charge.currency, payment_term, charge.date,
+            subscription.chorus_references() if subscription else (
+                party.chorus_service_code or None,
+                party.chorus_engagement or None))
         account, tax_ids, _ = self.defaults(charge.product, party, address,
             header.invoice_date,
             subscription.taxable if subscription else True)

@@ -101,6 +101,8 @@ class BatchPreview:
                 'journal': header.journal,
                 'sepa_mandate': header.sepa_mandate,
                 'invoice_date': header.invoice_date,
+                'chorus_service_code': header.chorus_service_code,
+                'chorus_engagement': header.chorus_engagement,
                 }
             values.update(Proposal.values_from(proposal))
             vlist.append(values)

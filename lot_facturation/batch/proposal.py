@@ -21,7 +21,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..billing import items as core, proposals as pricing
-from ..common import settings
+from ..common import einvoice, settings
 from .generation import ProposalGeneration
 from .summary import ProposalSummary
 
@@ -64,6 +64,10 @@ class Proposal(ProposalGeneration, ProposalSummary, ModelSQL, ModelView):
     sepa_mandate = fields.Many2One(
         'account.payment.sepa.mandate', "SEPA Mandate", readonly=True)
     invoice_date = fields.Date("Invoice Date", readonly=True)
+    chorus_service_code = fields.Char("Chorus Pro Service Code",
+        readonly=True)
+    chorus_engagement = fields.Char("Chorus Pro Engagement Number",
+        readonly=True)
     items = fields.One2Many(
         'account.invoice.batch.item', 'proposal', "Items",
         states={'readonly': ~EDITABLE})
@@ -210,7 +214,9 @@ class Proposal(ProposalGeneration, ProposalSummary, ModelSQL, ModelView):
             account=self.account.id if self.account else None,
             journal=self.journal.id if self.journal else None,
             sepa_mandate=self.sepa_mandate.id if self.sepa_mandate else None,
-            invoice_date=self.invoice_date)
+            invoice_date=self.invoice_date,
+            chorus_service_code=self.chorus_service_code or None,
+            chorus_engagement=self.chorus_engagement or None)
 
     @classmethod
     def price(cls, proposals):
@@ -272,5 +278,6 @@ class Proposal(ProposalGeneration, ProposalSummary, ModelSQL, ModelView):
     def explain(problems):
         "Translated reasons, one per line."
         return '\n'.join(
+            einvoice.problem_text(p) if p.code == einvoice.PROBLEM else
             gettext(f'lot_facturation.msg_problem_{p.code}', **p.as_dict())
             for p in problems) or None

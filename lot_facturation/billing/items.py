@@ -40,6 +40,8 @@ class Header:
     journal: int | None
     sepa_mandate: int | None
     invoice_date: dt.date
+    chorus_service_code: str | None = None
+    chorus_engagement: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ PENDING, READY, SENDING, SENT, INTERNAL = (
 ALL_STATES = (PENDING, READY, SENT, INTERNAL)
 
 EMAIL, PORTAL, CHORUS, PAPER = 'email', 'portal', 'chorus', 'paper'
-DEMATERIALIZED_CHANNELS = frozenset({PORTAL, CHORUS})
+PA = 'pa'  # Plateforme Agréée (the reform's approved platform)
+DEMATERIALIZED_CHANNELS = frozenset({PORTAL, CHORUS, PA})
+# Channels that carry the structured invoice (CII): it must pass the gate
+STRUCTURED_CHANNELS = frozenset({CHORUS, PA})
+# The PA's processing rule (XP Z12-013 processingRule) per customer kind
+PA_PROCESSING_RULES = {
+    'business': 'B2B', 'public': 'B2G', 'foreign': 'B2BInt',
+    'consumer': 'B2C',
+    }
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,52 @@ def should_auto_send_today(today, month_end_only):
     return not month_end_only or is_month_end(today)
 
 
+def is_structured(channel):
+    "Whether channel carries the structured invoice (checked by the gate)"
+    return channel in STRUCTURED_CHANNELS
+
+
 def is_dematerialized(channel):
     "Whether delivering through channel dematerialises the invoice"
     return channel in DEMATERIALIZED_CHANNELS
+
+
+# Lifecycle statuses of XP Z12-012 (CDAR) the PA reports
+PA_STATUSES = [
+    ('200', "200 Deposited"), ('201', "201 Issued by the Platform"),
+    ('202', "202 Received by the Platform"), ('203', "203 Made Available"),
+    ('204', "204 Taken Over"), ('205', "205 Approved"),
+    ('206', "206 Partially Approved"), ('207', "207 Disputed"),
+    ('208', "208 Suspended"), ('209', "209 Completed"),
+    ('210', "210 Refused"), ('211', "211 Payment Transmitted"),
+    ('212', "212 Collected"), ('213', "213 Rejected"),
+    ('214', "214 Endorsed"), ('220', "220 Cancelled"),
+    ]
+PA_STATUS_CODES = frozenset(code for code, _ in PA_STATUSES)
+# Rejected by the platform (213) or refused by the buyer (210): corrected
+# by a credit note and a new invoice, never back to draft
+PA_REJECTIONS = frozenset({'210', '213'})
+
+
+def pa_exchange_status(code):
+    "The exchange status of a lifecycle status code"
+    if code in PA_REJECTIONS or code == '220':
+        return 'rejected'
+    if code in {'207', '208'}:
+        return 'pending'
+    return 'accepted'
+
+
+def default_channel(customer_kind, pa_configured):
+    """The channel a new customer gets: Chorus Pro for a public entity, the
+    PA for a French business once the company has one, else e-mail"""
+    if customer_kind == 'public':
+        return CHORUS
+    if customer_kind == 'business' and pa_configured:
+        return PA
+    return EMAIL
+
+
+def pa_processing_rule(customer_kind):
+    "The processing rule of an invoice deposited on the PA"
+    return PA_PROCESSING_RULES.get(customer_kind, 'B2B')

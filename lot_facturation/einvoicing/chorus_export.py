@@ -9,6 +9,12 @@ exchange per invoice keeps its signed PDF, the PDF is archived when the
 configuration asks, and one export record (``account.invoice.chorus_export``)
 keeps the ZIP and its report.  Any error rolls everything back: no invoice
 is half-exported.  An invoice is exported once.
+
+Each invoice passes the validation gate first (``structured.py``): an
+invoice the validators would refuse is left out (not in the ZIP, not
+marked, no exchange) and listed with what to fix on the export, while the
+others go; the accountant fixes it and retrieves it with the next export.
+When every invoice is refused, nothing is exported.
 """
 import datetime
 import os
@@ -47,6 +53,9 @@ class ChorusExport(ModelSQL, ModelView):
     file_id = fields.Char("ZIP File ID", readonly=True)
     file_name = fields.Char("ZIP File Name", readonly=True)
     report = fields.Text("Export Report", readonly=True)
+    blocked = fields.Text("Invoices Left Out", readonly=True,
+        help="The invoices the validators would refuse, with what to fix: "
+        "they were not exported.")
     outbox_path = fields.Char("Outbox File", readonly=True,
         help="Where the ZIP was dropped for the EDI connector.")
     exchanges = fields.One2Many(
@@ -107,13 +116,17 @@ class InvoiceChorusExport:
         cls.lock(cls.browse(ids))
         now = datetime.datetime.now().replace(microsecond=0)
         export = Export(company=company, date=now,
-            user=Transaction().user or None, invoice_count=len(ids))
-        export.save()
-        archive, lines, total = ChorusZip(), [], 0
+            user=Transaction().user or None, invoice_count=0)
+        archive, lines, blocked, total = ChorusZip(), [], [], 0
         try:
             for sub_ids in grouped_slice(ids, CHUNK):
                 chunk = cls.browse(list(sub_ids))
-                total += cls._export_chorus_chunk(export, chunk, archive, lines)
+                total += cls._export_chorus_chunk(
+                    export, chunk, archive, lines, blocked)
+            if not lines:
+                raise ChorusError(gettext(
+                        'lot_facturation.msg_chorus_export_all_blocked',
+                        invoices='\n\n'.join(blocked)))
             path = archive.close()
         except Exception:
             archive.discard()
@@ -122,7 +135,12 @@ class InvoiceChorusExport:
             export.file_name = 'chorus-%s-%s.zip' % (
                 now.strftime('%Y%m%d-%H%M%S'), export.id)
             export.total_amount = total
+            export.invoice_count = len(lines)
             export.report = cls._chorus_report(export, lines)
+            export.blocked = gettext(
+                'lot_facturation.msg_chorus_export_blocked',
+                count=len(blocked), invoices='\n\n'.join(blocked)) if (
+                blocked) else None
             export.store_file(path)
             cls.drop_chorus_outbox(export, path)
         finally:
@@ -162,11 +180,21 @@ class InvoiceChorusExport:
         return company
 
     @classmethod
-    def _export_chorus_chunk(cls, export, invoices, archive, lines):
-        "Render, sign and record one chunk; return its total"
+    def _export_chorus_chunk(cls, export, invoices, archive, lines, blocked):
+        """Check, render, sign and record one chunk; return its total.
+        The invoices the gate blocks are added to blocked, not exported"""
         pool = Pool()
         Exchange = pool.get('account.invoice.exchange')
-        pdfs = cls.sign_pdfs(invoices, cls.render_facturx(invoices))
+        checked = cls.check_structured(invoices)
+        blocked.extend(i.blocked_message(checked[i.id]) for i in invoices
+            if not checked[i.id].ok)
+        invoices = [i for i in invoices if checked[i.id].ok]
+        if not invoices:
+            return 0
+        if export.id is None or export.id < 0:
+            export.save()  # saved once an invoice goes
+        pdfs = cls.sign_pdfs(invoices, cls.render_facturx(
+                invoices, {i.id: checked[i.id].xml for i in invoices}))
         exchanges, total = [], 0
         message = gettext('lot_facturation.msg_chorus_exchange_deposited')
         for invoice in invoices:

@@ -52,9 +52,10 @@ class Process(metaclass=PoolMeta):
         Invoice = Pool().get('account.invoice')
         export = Invoice.export_chorus(invoices)
         self.result.chorus_export = export
-        self.result.message = gettext(
-            'lot_facturation.msg_chorus_export_done',
-            count=export.invoice_count, file=export.file_name)
+        self.result.message = '\n\n'.join(filter(None, [gettext(
+                    'lot_facturation.msg_chorus_export_done',
+                    count=export.invoice_count, file=export.file_name),
+                export.blocked]))
         return 'result'
 
     def default_result(self, fields):

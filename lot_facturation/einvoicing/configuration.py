@@ -1,14 +1,17 @@
 # This file is part of lot_facturation.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
 """Company settings of e-invoicing: the certificate signing the archived
-and Chorus PDFs (SPEC C2) and the Chorus Pro outbox folder (C4).
+and Chorus PDFs (SPEC C2), the Chorus Pro outbox folder (C4) and the
+option to pay VAT on debits (F2, BT-8) and the company's Plateforme
+Agréée (P1: API URL, OAuth2 client, test or production).
 
-Administrators only: the certificate and its password are readable and
-writable by the *Facturation en lot / Administration* group alone (model
-and field access, data/signature.xml); the code reads them without access
-checks to sign.  The password field's name contains "password", which
+Administrators only: the certificate, its password and the PA's
+credentials are readable and writable by the *Facturation en lot /
+Administration* group alone (model and field access, data/chorus.xml,
+data/pa.xml); the code reads them without access checks to sign or send.  The password field's name contains "password", which
 Tryton's request logging redacts; nothing here logs or shows it.
 """
+import trytond.config as tryton_config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.modules.company.model import CompanyValueMixin
@@ -16,12 +19,18 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
 from ..formats import signature
-from ..exceptions import ChorusError
+from ..exceptions import ChorusError, PAConfigurationError
+from ..transports import pa
 
 SIGNATURE_FIELDS = {
     'signature_certificate', 'signature_certificate_name',
     'signature_password', 'sign_invoices', 'chorus_outbox',
     }
+PA_FIELDS = {'pa_url', 'pa_client_id', 'pa_client_secret', 'pa_mode'}
+PA_MODES = [
+    ('test', "Test"),
+    ('production', "Production"),
+    ]
 
 
 def _certificate():
@@ -53,8 +62,45 @@ def _outbox():
         "dropped for the EDI connector.\nLeave empty to only download them.")
 
 
+def _vat_on_debits():
+    return fields.Boolean("VAT on Debits",
+        help="The company opted to pay VAT on its services on debits "
+        "(option pour le paiement de la taxe d'après les débits): the "
+        "invoices print the mention and their e-invoice says VAT is due "
+        "on the invoice date (BT-8).")
+
+
+def _pa_url():
+    return fields.Char("Approved Platform API URL",
+        help="The address of the AFNOR XP Z12-013 API of the company's "
+        "Plateforme Agréée (PA).\nLeave empty to not send through a PA.")
+
+
+def _pa_client_id():
+    return fields.Char("PA Client ID",
+        help="The OAuth2 client identifier the PA gave the company.")
+
+
+def _pa_client_secret():
+    return fields.Char("PA Client Secret", strip=False,
+        help="The OAuth2 client secret the PA gave the company.")
+
+
+def _pa_mode():
+    return fields.Selection(PA_MODES, "PA Environment",
+        help="Test: the PA's test environment (a local test PA may be "
+        "reached over http).\nProduction: the invoices are legally sent.")
+
+
 class Configuration(metaclass=PoolMeta):
     __name__ = 'account.configuration'
+
+    vat_on_debits = fields.MultiValue(_vat_on_debits())
+
+    pa_url = fields.MultiValue(_pa_url())
+    pa_client_id = fields.MultiValue(_pa_client_id())
+    pa_client_secret = fields.MultiValue(_pa_client_secret())
+    pa_mode = fields.MultiValue(_pa_mode())
 
     signature_certificate = fields.MultiValue(_certificate())
     signature_certificate_name = fields.MultiValue(_certificate_name())
@@ -83,7 +129,52 @@ class Configuration(metaclass=PoolMeta):
         pool = Pool()
         if field in SIGNATURE_FIELDS:
             return pool.get('account.configuration.invoice_signature')
+        if field == 'vat_on_debits':
+            return pool.get('account.configuration.einvoicing')
+        if field in PA_FIELDS:
+            return pool.get('account.configuration.pa')
         return super().multivalue_model(field)
+
+    @classmethod
+    def default_pa_mode(cls, **pattern):
+        return 'test'
+
+    @classmethod
+    @without_check_access
+    def get_pa_config(cls, company):
+        """The PAConfig of company, or None when it has no PA; raise
+        PAConfigurationError when its settings cannot be used"""
+        config = cls(1)
+        pattern = {'company': company.id}
+        url = config.get_multivalue('pa_url', **pattern)
+        if not url:
+            return None
+        try:
+            return pa.PAConfig(url=url,
+                client_id=config.get_multivalue('pa_client_id', **pattern),
+                client_secret=config.get_multivalue(
+                    'pa_client_secret', **pattern),
+                mode=config.get_multivalue('pa_mode', **pattern) or 'test',
+                timeout=tryton_config.getfloat(
+                    'lot_facturation', 'pa_timeout', default=30.0))
+        except ValueError as error:
+            raise PAConfigurationError(gettext(
+                    'lot_facturation.msg_pa_configuration_invalid',
+                    company=company.rec_name, error=str(error)))
+
+    @classmethod
+    def has_pa(cls, company):
+        "Whether company sends through a PA (its URL is set)"
+        return bool(cls.get_pa_url(company))
+
+    @classmethod
+    @without_check_access
+    def get_pa_url(cls, company):
+        return cls(1).get_multivalue('pa_url', company=company.id)
+
+    @classmethod
+    def default_vat_on_debits(cls, **pattern):
+        return False
 
     @classmethod
     def default_sign_invoices(cls, **pattern):
@@ -120,3 +211,26 @@ class ConfigurationSignature(ModelSQL, CompanyValueMixin):
     @classmethod
     def default_sign_invoices(cls):
         return True
+
+
+class ConfigurationEInvoicing(ModelSQL, CompanyValueMixin):
+    __name__ = 'account.configuration.einvoicing'
+
+    vat_on_debits = _vat_on_debits()
+
+    @classmethod
+    def default_vat_on_debits(cls):
+        return False
+
+
+class ConfigurationPA(ModelSQL, CompanyValueMixin):
+    __name__ = 'account.configuration.pa'
+
+    pa_url = _pa_url()
+    pa_client_id = _pa_client_id()
+    pa_client_secret = _pa_client_secret()
+    pa_mode = _pa_mode()
+
+    @classmethod
+    def default_pa_mode(cls):
+        return 'test'

@@ -14,15 +14,19 @@ from decimal import Decimal
 
 import genshi.template
 
-from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import cached_property
+from trytond.transaction import Transaction
 
+from ..billing.legal_mentions import legal_mentions, notes
+from ..common import settings
 from ..formats.facturx import GUIDELINE_EN16931
-from ..formats.invoice_document import LEGAL_RECOVERY_INDEMNITY
+from ..report.invoice_data import line_periods, mention_text
+from ..validation import data_rules
 
 FACTURX_TEMPLATE = 'factur-x-en16931'
+UNCHECKED = '_lot_facturation_unchecked_cii'
 DEFAULT_COUNTRY = 'FR'
 DEFAULT_UNIT = 'C62'  # one (unit)
 loader = genshi.template.TemplateLoader(
@@ -32,6 +36,14 @@ loader = genshi.template.TemplateLoader(
 
 class UNCEFACTInvoice(metaclass=PoolMeta):
     __name__ = 'edocument.uncefact.invoice'
+
+    def render(self, template):
+        """Our Factur-X template renders only through the gate, from
+        whatever path asks (Tryton's e-document wizard included)"""
+        if template == FACTURX_TEMPLATE and not Transaction().context.get(
+                UNCHECKED):
+            return self.invoice.structured_invoice()
+        return super().render(template)
 
     def _get_template(self, version):
         if version == FACTURX_TEMPLATE:
@@ -45,13 +57,23 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @cached_property
     def type_code(self):
-        "386 for a deposit invoice (acompte), else Tryton's code"
+        """386 for a deposit invoice (acompte); 262 (avoir remise globale)
+        for a credit note of a contract's period that credits no invoice
+        (BR-FR-CO-03, BR-FR-CO-05); else Tryton's code"""
         code = super().type_code
         if code == '380' and self.deposit_lines and all(
                 l.amount > 0 for l in self.deposit_lines) and len(
                 self.deposit_lines) == len(self.lines):
             return '386'
+        if code == '381' and not self.credited_invoices and (
+                self.contract_reference and self.billing_period):
+            return '262'
         return code
+
+    @cached_property
+    def type_sign(self):
+        "A credit note shows positive amounts"
+        return -1 if self.type_code in {'381', '261', '262'} else 1
 
     @cached_property
     def deposit_lines(self):
@@ -75,20 +97,78 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         return kind + ('4' if final else '1')
 
     @cached_property
-    def preceding_invoices(self):
-        """[(number, date)] of the invoices a credit note credits (BT-25,
-        BT-26; BR-FR-CO-05): the origins of its lines"""
-        if self.type_code not in {'381', '261'}:
-            return []
+    def credited_invoices(self):
+        "[(number, date)] of the invoices the lines credit, by date"
         invoices = getattr(self.invoice, 'origin_invoices', None) or []
         return [(i.number, i.invoice_date) for i in sorted(
                 invoices, key=lambda i: (i.invoice_date, i.number or ''))
             if i.number and i.invoice_date]
 
     @cached_property
+    def preceding_invoices(self):
+        """[(number, date)] of the invoices a credit note credits (BT-25,
+        BT-26; BR-FR-CO-05)"""
+        if self.type_code not in {'381', '261'}:
+            return []
+        return self.credited_invoices
+
+    @cached_property
+    def contract_reference(self):
+        "BT-12: the number of the one service contract the lines bill"
+        numbers = set()
+        for line in self.lines:
+            subscription = getattr(line.origin, 'subscription', None)
+            numbers.add(getattr(subscription, 'number', None))
+        if len(numbers) == 1:
+            return numbers.pop()
+
+    @cached_property
     def buyer_reference(self):
-        "Chorus Pro service code or buyer's reference (BT-10)"
-        return self.invoice.reference or None
+        "Chorus Pro service code, else the buyer's reference (BT-10)"
+        return (self.invoice.chorus_service_code or self.invoice.reference
+            or None)
+
+    @cached_property
+    def order_reference(self):
+        "Chorus Pro engagement number (BT-13)"
+        return self.invoice.chorus_engagement or None
+
+    @cached_property
+    def periods(self):
+        """{line: (start, end)} invoiced (BG-26): from the schedules and
+        charges, through the credited line for a credit note"""
+        sources = {}
+        for line in self.lines:
+            origin = line.origin
+            if origin and getattr(origin, '__name__', '') == (
+                    'account.invoice.line'):
+                sources[line] = origin
+            else:
+                sources[line] = line
+        found = line_periods(list(set(sources.values())))
+        return {line: found[source.id] for line, source in sources.items()
+            if source.id in found}
+
+    @cached_property
+    def billing_period(self):
+        "(start, end) of the whole invoice (BG-14), or None"
+        starts = [s for s, _ in self.periods.values() if s]
+        ends = [e for _, e in self.periods.values() if e]
+        if starts or ends:
+            return min(starts, default=None), max(ends, default=None)
+
+    @cached_property
+    def delivery_date(self):
+        "BT-72: the end of the period invoiced, else the invoice date"
+        period = self.billing_period
+        return (period and period[1]) or self.invoice.invoice_date
+
+    @cached_property
+    def vat_due_code(self):
+        "BT-8: 5 (invoice date) when the company pays VAT on debits"
+        company = self.invoice.company.id
+        if settings.by_company('vat_on_debits', [company])[company]:
+            return '5'
 
     @cached_property
     def payment_means_code(self):
@@ -137,29 +217,20 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @cached_property
     def legal_notes(self):
-        """[(UNTDID 4451 subject code, text)]: the legal mentions of the
-        PDF's legal block, each once (BR-FR-05, BR-FR-06)"""
+        """[(UNTDID 4451 subject code, text)]: BAR, the customer's kind
+        (BR-FR-20), then the legal mentions of the PDF, each once
+        (BR-FR-05, BR-FR-06)"""
         pool = Pool()
-        Configuration = pool.get('account.configuration')
         Lang = pool.get('ir.lang')
         lang = Lang.get()
         company = self.invoice.company
-        rate = Configuration(1).get_multivalue(
-            'late_payment_rate', company=company.id)
-        if rate is not None:
-            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_rate',
-                rate=lang.format_number(rate.normalize(),
-                    digits=max(0, -rate.normalize().as_tuple().exponent))
-                + '\u00a0%')
-        else:
-            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_legal')
-        return [
-            ('PMT', gettext('lot_facturation.msg_einvoice_note_pmt',
-                    amount=lang.currency(Decimal(LEGAL_RECOVERY_INDEMNITY),
-                        company.currency))),
-            ('PMD', penalties),
-            ('AAB', gettext('lot_facturation.msg_einvoice_note_aab')),
-            ]
+        rates = settings.by_company('late_payment_rate', [company.id])
+        debits = settings.by_company('vat_on_debits', [company.id])
+        kind = self.invoice.party.customer_kind
+        mentions = legal_mentions(kind, rates[company.id], debits[company.id])
+        return [('BAR', data_rules.bar(kind))] + [
+            (code, mention_text(m, lang, company.currency))
+            for code, m in notes(mentions)]
 
     @cached_property
     def vat_breakdown(self):
@@ -230,11 +301,17 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @staticmethod
     def electronic_address(party):
-        """(BT-34/BT-49 electronic address, scheme): the party's SIREN in
-        the French directory scheme 0225 (BR-FR-12, BR-FR-13), or None"""
-        for identifier in getattr(party, 'identifiers', []):
-            if identifier.type == 'fr_siren' and identifier.code_compact:
-                return identifier.code_compact, '0225'
+        """(BT-34/BT-49 electronic address, scheme) of the party: its own,
+        else its SIREN in the directory scheme 0225, else its e-mail (EM);
+        None when it has none (BR-FR-12, BR-FR-13)"""
+        address, scheme = party.electronic_address_scheme()
+        return (address, scheme) if address and scheme else None
+
+    @staticmethod
+    def party_global_ids(party, address):
+        "BT-46: the SIRET of the invoiced establishment (scheme 0009)"
+        siret = getattr(address, 'siret', None) if address else None
+        return [(siret.code_compact, '0009')] if siret else []
 
     @classmethod
     def party_legal_ids(cls, party, address):

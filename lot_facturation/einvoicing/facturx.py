@@ -2,14 +2,14 @@
 # of this repository contains the full copyright notices and license terms.
 """Factur-X invoices: the French PDF (PDF/A-3) with its CII XML (SPEC C1).
 
-``render_facturx`` is the bulk path used by the Chorus export: one
-WeasyPrint pass per language group, then one XML per invoice.
+``render_facturx`` is the bulk path used by the print and the Chorus
+export: one WeasyPrint pass per language group, then one XML per invoice,
+each through the validation gate (``structured.py``).
 """
 from trytond.i18n import gettext
 from trytond.pool import Pool
 
 from ..formats import facturx
-from .edocument import FACTURX_TEMPLATE
 from ..exceptions import ChorusError
 
 PDF_VARIANT = 'pdf/a-3b'
@@ -20,28 +20,25 @@ class InvoiceFacturX:
     __slots__ = ()
 
     def facturx_xml(self):
-        "The CII XML (Factur-X EN 16931) of the posted customer invoice"
-        pool = Pool()
-        EDocument = pool.get('edocument.uncefact.invoice')
+        "The validated CII XML of the invoice: see structured_invoice()"
+        return self.structured_invoice()
+
+    def check_cii_renderable(self):
+        "Raise ChorusError unless the invoice is a posted customer invoice"
         if self.type != 'out' or self.state not in {'posted', 'paid'}:
             raise ChorusError(gettext(
                     'lot_facturation.msg_chorus_not_posted',
                     invoice=self.rec_name))
-        xml = EDocument(self).render(FACTURX_TEMPLATE)
-        try:
-            facturx.check_xml(xml)
-        except facturx.FacturXError as exception:
-            raise ChorusError(gettext(
-                    'lot_facturation.msg_chorus_facturx_invalid',
-                    invoice=self.rec_name, error=str(exception)))
-        return xml
 
     @classmethod
-    def render_facturx(cls, invoices):
-        "Return the Factur-X PDF bytes of each invoice by id"
+    def render_facturx(cls, invoices, xmls=None):
+        """Return the Factur-X PDF bytes of each invoice by id; xmls: their
+        validated XML by id when the caller ran the gate already (else it
+        runs here and raises EInvoiceError on the first blocked one)"""
         pool = Pool()
         Report = pool.get('lot_facturation.invoice', type='report')
-        xmls = {i.id: i.facturx_xml() for i in invoices}
+        if xmls is None:
+            xmls = {i.id: i.structured_invoice() for i in invoices}
         pdfs = Report.render_pdfs(invoices, variant=PDF_VARIANT)
         result = {}
         for invoice in invoices:

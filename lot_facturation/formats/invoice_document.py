@@ -8,9 +8,6 @@ lays them out.  Nothing here knows Tryton or how the PDF travels.
 """
 from dataclasses import dataclass, field
 
-LEGAL_RECOVERY_INDEMNITY = 40  # euros, Code de commerce art. D441-5
-
-
 @dataclass
 class PartyBlock:
     name: str
@@ -66,9 +63,8 @@ class InvoiceDocument:
     description: str = ''
     service_period: str = ''
     payment_details: list = field(default_factory=list)
-    late_payment_rate: str = ''
-    recovery_indemnity: str = ''
-    legal_notices: list = field(default_factory=list)
+    legal_notices: list = field(default_factory=list)  # taxes' notices
+    legal_mentions: list = field(default_factory=list)  # PMT, PMD, AAB...
     footer_lines: list = field(default_factory=list)
     footer_ids: str = ''
     comment: str = ''

@@ -7,10 +7,10 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from ..billing.legal_mentions import legal_mentions
 from ..common import settings
 from ..formats.invoice_document import (
-    LEGAL_RECOVERY_INDEMNITY, DocumentLine, InvoiceDocument, PartyBlock,
-    TaxRow)
+    DocumentLine, InvoiceDocument, PartyBlock, TaxRow)
 
 
 def invoice_language(invoice):
@@ -87,6 +87,26 @@ def _line(fmt, line, detail):
         unit_price=fmt.money(line.unit_price),
         taxes=', '.join(_rate_text(fmt, t) for t in line.taxes),
         amount=fmt.money(line.amount))
+
+
+def mention_text(mention, lang, currency):
+    "The text of a legal mention in the language lang (PDF and CII)"
+    values = {}
+    for name, value in mention.values.items():
+        if name == 'rate':
+            value = value.normalize()
+            values[name] = lang.format_number(value,
+                digits=max(0, -value.as_tuple().exponent)) + '\u00a0%'
+        elif name == 'amount':
+            values[name] = lang.currency(value, currency)
+        else:
+            values[name] = value
+    return gettext('lot_facturation.' + mention.message, **values)
+
+
+def line_periods(lines):
+    "{line id: (start, end)} of the periods the lines invoice"
+    return _periods(lines)
 
 
 def _periods(lines):
@@ -193,12 +213,11 @@ def _payment_details(invoice):
     return details
 
 
-def _legal(fmt, invoice, document, rate):
-    if rate is not None:
-        document.late_payment_rate = fmt.number(rate) + '\u00a0%'
-    if document.customer.is_business:
-        document.recovery_indemnity = fmt.money(
-            Decimal(LEGAL_RECOVERY_INDEMNITY), invoice.company.currency)
+def _legal(fmt, invoice, document, rate, vat_on_debits=False):
+    mentions = legal_mentions(
+        invoice.party.customer_kind, rate, vat_on_debits)
+    document.legal_mentions = [mention_text(m, fmt.lang,
+            invoice.company.currency) for m in mentions]
     notices = []
     for tax in invoice.taxes:
         if tax.legal_notice and tax.legal_notice not in notices:
@@ -206,7 +225,8 @@ def _legal(fmt, invoice, document, rate):
     document.legal_notices = notices
 
 
-def build_document(invoice, periods, late_payment_rate=None):
+def build_document(invoice, periods, late_payment_rate=None,
+        vat_on_debits=False):
     fmt = _Formatter(invoice)
     details, service_period = line_details(fmt, invoice.lines, periods)
     company = invoice.company
@@ -249,15 +269,16 @@ def build_document(invoice, periods, late_payment_rate=None):
                 seller.siret and 'SIRET %s' % seller.siret,
                 seller.vat and gettext(
                     'lot_facturation.msg_send_pdf_vat', vat=seller.vat)]))
-    _legal(fmt, invoice, document, late_payment_rate)
+    _legal(fmt, invoice, document, late_payment_rate, vat_on_debits)
     return document
 
 
 def build_documents(invoices):
     "The documents of the invoices, in the same order"
     periods = _periods([l for i in invoices for l in i.lines])
-    rates = settings.by_company(
-        'late_payment_rate', [i.company.id for i in invoices])
+    companies = [i.company.id for i in invoices]
+    rates = settings.by_company('late_payment_rate', companies)
+    debits = settings.by_company('vat_on_debits', companies)
     with Transaction().set_context(address_with_party=False):
-        return [build_document(i, periods, rates[i.company.id])
-            for i in invoices]
+        return [build_document(i, periods, rates[i.company.id],
+                debits[i.company.id]) for i in invoices]

@@ -11,4 +11,7 @@ class Cron(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.method.selection.append(
+            ('account.invoice|fetch_pa_statuses_cron',
+                "Fetch the Approved Platform's Statuses"))
+        cls.method.selection.append(
             ('account.invoice|send_ready_invoices', "Send Ready Invoices"))

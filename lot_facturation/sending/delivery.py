@@ -53,7 +53,7 @@ from .send_state import SENDABLE_STATES
 logger = logging.getLogger(__name__)
 CHUNK = 20
 EXCHANGE_CHANNELS = {
-    'email': 'email', 'portal': 'portal', 'chorus': 'chorus',
+    'email': 'email', 'portal': 'portal', 'chorus': 'chorus', 'pa': 'pa',
     'paper': 'print',
     }
 MAIL_CHANNELS = {'email', 'portal'}
@@ -73,13 +73,15 @@ class Delivery:
     status: str = 'sent'  # exchange status when delivered
     note: str = ''
     language: str = ''
+    extra: dict = field(default_factory=dict)  # what the channel needs
 
     @property
     def hands_over(self):
         """Whether it calls a transport outside the database (the mail
         server; a channel with its own transport says so here): then its
         exchange is stamped first and an interruption is to check."""
-        return self.mail is not None and not self.error
+        return ((self.mail is not None or self.channel == 'pa')
+            and not self.error)
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Outcome:
     pdf: bytes = field(default=None, repr=False)
     filename: str = ''
     email: object = field(default=None, repr=False)
+    values: dict = field(default_factory=dict)  # more exchange fields
 
     @property
     def delivered(self):
@@ -148,19 +151,31 @@ class InvoiceDelivery:
         cursor.execute(*table.select(
                 table.id, where=table.send_token == token))
         invoices = cls.browse([i for i, in cursor])
+        exchanges = cls.claim_exchanges(invoices)
+        Exchange.save(exchanges)
+        return {e.invoice.id: e.id for e in exchanges}
+
+    @classmethod
+    def check_before_send(cls, invoices):
+        "Raise the warnings the user must see before invoices are sent"
+
+    @classmethod
+    def claim_exchanges(cls, invoices):
+        "One exchange in progress per claimed invoice (not saved)"
+        Exchange = Pool().get('account.invoice.exchange')
+        user = Transaction().user or None
         exchanges = []
         for invoice in invoices:
             channel = invoice.party.invoice_send_channel
             exchanges.append(Exchange(
                     invoice=invoice, channel=EXCHANGE_CHANNELS[channel],
                     direction='out', status='in_progress',
-                    date=Exchange.now(), user=transaction.user or None,
+                    date=Exchange.now(), user=user,
                     message=gettext(
                         'lot_facturation.msg_exchange_in_progress'),
                     message_id=(new_message_id(host())
                         if channel in MAIL_CHANNELS else None)))
-        Exchange.save(exchanges)
-        return {e.invoice.id: e.id for e in exchanges}
+        return exchanges
 
     @classmethod
     def _send_claimed(cls, claimed, mark_printed, mail_override):
@@ -294,7 +309,15 @@ class InvoiceDelivery:
         delivery.note = gettext('lot_facturation.msg_exchange_to_print')
 
     def prepare_delivery_chorus(self, delivery, mail_override=None):
-        "Chorus Pro invoices wait for their export to Chorus (C3)"
+        """Chorus Pro invoices wait for their export to Chorus (C3) as
+        Factur-X, once the validation gate lets them through (F1)"""
+        checked = self.check_structured([self])[self.id]
+        if not checked.ok:
+            delivery.error = self.blocked_message(checked)
+            return
+        delivery.pdf = self.render_facturx(
+            [self], {self.id: checked.xml})[self.id]
+        delivery.filename = 'facturx-%s.pdf' % (self.number or self.id)
         delivery.status = 'pending'
         delivery.note = gettext('lot_facturation.msg_exchange_chorus_pending')
 
@@ -310,6 +333,9 @@ class InvoiceDelivery:
             outcome.status, outcome.message = 'error', delivery.error
             return outcome, server
         if delivery.mail is None:
+            transport = getattr(cls, 'deliver_' + delivery.channel, None)
+            if transport is not None:
+                transport(delivery, outcome)
             return outcome, server
         from_addr = config.get('email', 'from')
         msg = build_message(delivery.mail, from_addr, delivery.message_id)
@@ -348,7 +374,7 @@ class InvoiceDelivery:
             logger.warning("invoice %s: outcome %s arrived after its send "
                 "was resolved", invoice.id, outcome.status)
             return
-        values = {'recipients': outcome.recipients or None}
+        values = dict(outcome.values, recipients=outcome.recipients or None)
         if outcome.pdf:
             values.update(report=outcome.pdf, report_name=outcome.filename)
         Exchange.set_status(

@@ -21,6 +21,7 @@ CHANNELS = [
     ('email', "E-mail"),
     ('portal', "Customer Portal"),
     ('chorus', "Chorus Pro"),
+    ('pa', "Approved Platform (PA)"),
     ('export', "Export"),
     ('print', "Print"),
     ]

@@ -8,6 +8,7 @@ SEND_CHANNELS = [
     ('email', "E-mail"),
     ('portal', "Customer Portal"),
     ('chorus', "Chorus Pro"),
+    ('pa', "Approved Platform (PA)"),
     ('paper', "Paper"),
     ]
 
@@ -22,6 +23,8 @@ class Party(metaclass=PoolMeta):
         "- E-mail: the PDF is attached to an e-mail,\n"
         "- Customer Portal: an e-mail tells the invoice is on the portal,\n"
         "- Chorus Pro: the invoice is kept for the Chorus Pro deposit,\n"
+        "- Approved Platform: the Factur-X is deposited on the company's "
+        "Plateforme Agréée,\n"
         "- Paper: the invoice is to be printed and posted.")
 
     @classmethod

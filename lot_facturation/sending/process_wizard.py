@@ -286,6 +286,7 @@ class Process(Wizard):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Warning = pool.get('res.user.warning')
+        Invoice.check_before_send(invoices)
         key = Warning.format('lot_facturation_send', invoices)
         if Warning.check(key):
             raise SendWarning(key,

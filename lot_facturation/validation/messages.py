@@ -10,7 +10,7 @@ without rewording.  A rule is looked up by its full id (BR-FR-05_BT-22_PMT)
 then by its base rule (BR-FR-05); anything else gets the generic message
 naming the rule and the validator's own text.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 
 COMPANY = "Company"
 CUSTOMER = "Customer"
@@ -32,6 +32,7 @@ class Explanation:
     key: str
     field: str
     text: str
+    values: dict = dc_field(default_factory=dict, compare=False)
 
 
 def _m(key, field, text):
@@ -57,8 +58,8 @@ _SELLER_EADDRESS = _m('seller_electronic_address',
     "fill in the address registered in the directory (scheme 0225, "
     "starting with the SIREN; letters, digits, - _ . only).")
 _BUYER_SIREN = _m('buyer_siren', CUSTOMER + " › Identifiers › SIREN",
-    "Customer %(buyer)s has no valid SIREN: a French business customer "
-    "needs its 9-digit SIREN in its identifiers.")
+    "Customer %(buyer)s has no valid SIREN: a French business or public "
+    "entity needs its 9-digit SIREN in its identifiers.")
 _BUYER_SIRET = _m('buyer_siret', CUSTOMER + " › Identifiers › SIRET",
     "The SIRET of customer %(buyer)s must have 14 digits and start with "
     "its SIREN: check both identifiers.")
@@ -146,6 +147,25 @@ _TOTALS = _m('totals', SOFTWARE,
     "%(detail)s).")
 _STRUCTURE = _m('structure', SOFTWARE,
     "The e-invoice of %(invoice)s is malformed (%(rule)s: %(detail)s).")
+_CHORUS_KIND = _m('chorus_kind', CUSTOMER + " › Customer kind",
+    "Chorus Pro only receives the invoices of public entities and customer "
+    "%(buyer)s is not one: set its customer kind to Public entity, or "
+    "choose another invoice send channel.")
+_CHORUS_SIRET = _m('buyer_siret_chorus',
+    CUSTOMER + " › Invoice address › SIRET",
+    "Customer %(buyer)s is a public entity: Chorus Pro needs the SIRET of "
+    "the invoiced structure (14 digits starting with its SIREN) on its "
+    "invoice address.")
+_CHORUS_SERVICE = _m('chorus_service_code',
+    "Contract or customer › Chorus Pro service code",
+    "Public entity %(buyer)s asks for a service code on its invoices: "
+    "fill in the Chorus Pro service code of the contract, the customer "
+    "or the invoice.")
+_CHORUS_ENGAGEMENT = _m('chorus_engagement',
+    "Contract or customer › Chorus Pro engagement number",
+    "Public entity %(buyer)s asks for an engagement number on its "
+    "invoices: fill in the Chorus Pro engagement number of the contract, "
+    "the customer or the invoice.")
 GENERIC = _m('rule_failed', '',
     "Invoice %(invoice)s breaks rule %(rule)s: %(detail)s")
 
@@ -192,9 +212,18 @@ RULES = {
     # Consistency the software owns
     'BR-CO-10': _TOTALS, 'BR-CO-13': _TOTALS, 'BR-CO-14': _TOTALS,
     'BR-CO-15': _TOTALS, 'BR-CO-16': _TOTALS,
+    # What Chorus Pro checks beyond the four validators
+    'CHORUS-KIND': _CHORUS_KIND, 'CHORUS-SIRET': _CHORUS_SIRET,
+    'CHORUS-SERVICE': _CHORUS_SERVICE,
+    'CHORUS-ENGAGEMENT': _CHORUS_ENGAGEMENT,
     'XSD': _STRUCTURE, 'XML': _STRUCTURE, 'XSLT': _STRUCTURE,
     'FX-PROFILE': _STRUCTURE,
     }
+
+
+def entries():
+    "Every message of the table, each once (one Tryton message each)"
+    return list({m.key: m for m in list(RULES.values()) + [GENERIC]}.values())
 
 
 def message(finding):
@@ -210,7 +239,7 @@ def explain(finding, context=None):
     values.update(context or {})
     values.update(rule=finding.rule_id, detail=finding.text)
     return Explanation(finding.rule_id, finding.validator, entry.key,
-        entry.field, entry.text % values)
+        entry.field, entry.text % values, values)
 
 
 def explain_report(report):

@@ -1,0 +1,31 @@
+# This file is part of lot_facturation.  The COPYRIGHT file at the top level
+# of this repository contains the full copyright notices and license terms.
+"""The VATEX code of a tax: why an invoice carries no VAT (F2, BT-121).
+
+Tryton's tax has the legal notice (BT-120, the mention printed); the
+platforms also read the exemption reason code of the VATEX list, offered
+here as the Factur-X code list ships it.
+"""
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+from ..validation import codes
+
+
+class Tax(metaclass=PoolMeta):
+    __name__ = 'account.tax'
+
+    vatex_code = fields.Selection('get_vatex_codes', "VATEX Code",
+        help="The exemption reason code of the e-invoices (BT-121), "
+        "beside the legal notice, e.g.:\n"
+        "- VATEX-EU-AE: reverse charge (autoliquidation),\n"
+        "- VATEX-EU-G: export outside the EU (services to a non-EU "
+        "business, art. 259-1 CGI),\n"
+        "- VATEX-EU-IC: intra-community supply,\n"
+        "- VATEX-FR-FRANCHISE: franchise en base (art. 293 B CGI),\n"
+        "- VATEX-EU-132: exempt activities of general interest "
+        "(training, health...).")
+
+    @classmethod
+    def get_vatex_codes(cls):
+        return [(None, '')] + [(c, c) for c in codes.vatex_codes()]
