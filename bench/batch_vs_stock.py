@@ -6,8 +6,10 @@
 SQLite by default; PostgreSQL when TRYTOND_DATABASE__URI is a postgresql://
 URI (e.g. ``scripts/with-postgresql python bench/batch_vs_stock.py``).
 
-One database with N running monthly contracts (1 or 2 lines, 20 % VAT) is
-built once and cloned; in separate processes Tryton's stock path
+One database with N running monthly contracts (1 or 2 lines, 20 % VAT, the
+consumptions of the reference date made) is built once by bulk SQL
+(``bench_world.py``; ``--world orm`` through the ORM) and cloned; in
+separate processes Tryton's stock path
 (consumptions, ``sale.subscription.generate_invoice``, ``account.invoice.post``
 in chunks of 100) runs on one clone and ours (batch preview, generation,
 posting) on the other.  It prints invoices per second for each phase, the
