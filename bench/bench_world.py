@@ -53,14 +53,30 @@ def company_template(args):
     "The database with the module and the company, built once per version."
     name = 'bench_company_' + module_hash()
     if not exists(name, args):
+        # Built under another name: a build killed half-way is not reused.
+        building = name + '_building'
+        drop(building, args)
         env = environment(args)
-        env['DB_NAME'] = name
+        env['DB_NAME'] = building
         started = time.monotonic()
         subprocess.run([sys.executable, os.path.abspath(__file__),
-                'company', name], check=True, env=env)
+                'company', building], check=True, env=env)
+        rename(building, name, args)
         print(f"company template {name}: "
             f"{time.monotonic() - started:.0f} s", file=sys.stderr)
     return name
+
+
+def rename(old, new, args):
+    env = environment(args)
+    if backend() == 'sqlite':
+        folder = env['TRYTOND_DATABASE__PATH']
+        os.rename(os.path.join(folder, old + '.sqlite'),
+            os.path.join(folder, new + '.sqlite'))
+    else:
+        subprocess.run(['psql', '-X', '-q', '-d', 'postgres', '-c',
+                f'ALTER DATABASE "{old}" RENAME TO "{new}"'],
+            check=True, env=env)
 
 
 def module_hash():
@@ -309,6 +325,7 @@ def check(argv):
     args = parser.parse_args(argv)
     os.makedirs(args.workdir, exist_ok=True)
     names = {}
+    template = company_template(args)
     for world in ['orm', 'sql']:
         args.world = world
         names[world] = f'check_{world}_{args.n}'
@@ -316,7 +333,7 @@ def check(argv):
         print(f"{world} world of {args.n} contracts: {seconds:.1f} s",
             file=sys.stderr)
     output = subprocess.run([sys.executable, os.path.abspath(__file__),
-            'compare', company_template(args), names['orm'], names['sql']],
+            'compare', template, names['orm'], names['sql']],
         env=environment(args))
     for name in names.values():
         drop(name, args)
