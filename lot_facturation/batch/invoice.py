@@ -16,10 +16,11 @@ from trytond.transaction import Transaction
 from ..billing.taxes import compute_invoice_taxes
 from ..common import settings
 from ..exceptions import MandateMissingError
+from .bulk_post import BulkPost
 from .core_values import load_taxes
 
 
-class Invoice(metaclass=PoolMeta):
+class Invoice(BulkPost, metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
     batch = fields.Many2One(
