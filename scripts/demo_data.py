@@ -30,6 +30,7 @@ import demo_fixtures as fx  # noqa: E402
 
 TODAY = dt.date.today()
 COMPTABLE_PASSWORD = 'comptable-demo'
+FRENCH_DATE = '%d/%m/%Y'
 
 
 # --- identifiers (valid check digits, computed) ----------------------------
@@ -92,6 +93,10 @@ def set_french(config):
     fr, = Lang.find([('code', '=', 'fr')])
     if not fr.translatable:
         Lang.click([fr], 'load_translations')
+    if fr.date != FRENCH_DATE:
+        # Tryton ships 01.12.2026; a French accountant writes 01/12/2026
+        fr.date = FRENCH_DATE
+        fr.save()
     admin, = User.find([('login', '=', 'admin')])
     if admin.language != fr:
         admin.language = fr

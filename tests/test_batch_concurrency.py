@@ -59,7 +59,7 @@ def test_b6_contracts_held_elsewhere_are_reported_locked(config):
     batch.reload()
     if backend.name == 'postgresql':
         assert batch.state == 'failed'
-        assert batch.message.startswith('2 invoices were not generated')
+        assert batch.message.startswith('2 invoice(s) were not generated:')
         assert sorted(p.party.code for p in batch.proposals
             if p.outcome == 'locked') == ['C001', 'C002']
         assert len(invoices()) == 4

@@ -19,7 +19,9 @@ import billing_world as world
 
 FR_PO = (pathlib.Path(__file__).parent.parent
     / 'lot_facturation' / 'locale' / 'fr.po')
-# The labels of seed 002, as the accountants know them.
+# The labels of seed 002, as the accountants know them; its "solde total"
+# and "solde sélectionné" are amounts to invoice, not account balances:
+# they are named so (their help quotes the seed's words).
 SEED_002 = {
     'field:account.invoice.batch,invoice_count:': "Factures à créer",
     'field:account.invoice.batch,ticket_count:': "Tickets non facturés",
@@ -29,15 +31,20 @@ SEED_002 = {
     'field:account.invoice.batch,total_amount:': "Total",
     'field:account.invoice.batch.proposal,party:': "Client",
     'field:account.invoice.batch.proposal,subscriptions:': "Contrats",
-    'field:account.invoice.batch.proposal,balance:': "Solde total",
+    'field:account.invoice.batch.proposal,balance:': "Dû HT",
+    'help:account.invoice.batch.proposal,balance:': "Montant hors taxe de "
+        "tous les éléments dus de cette facture, sélectionnés ou non (le "
+        "«\xa0solde total\xa0» du contrat).",
     'field:account.invoice.batch.proposal,selected_balance:':
-        "Solde sélectionné",
+        "À facturer HT",
     'field:account.invoice.batch,contract_types:': "Types de contrat",
     'field:account.invoice.batch,taxable_only:':
         "Contrats taxables uniquement",
     'field:account.invoice.batch,schedule_month:': "Mois",
-    'field:account.invoice.batch,balance_min:': "Solde (minimum)",
-    'field:account.invoice.batch,balance_max:': "Solde (maximum)",
+    'field:account.invoice.batch,balance_min:':
+        "Montant facturable (minimum)",
+    'field:account.invoice.batch,balance_max:':
+        "Montant facturable (maximum)",
     }
 
 
@@ -122,6 +129,28 @@ def test_e3_unselected_items_change_selected_balance_only(config):
         Decimal('140.00'), Decimal('960.00'))
 
 
+def test_e3_exclusion_totals_follow_before_save(config):
+    "Leaving an invoice out changes the batch details at once"
+    batch = world.new_batch()
+    batch.click('preview')
+    assert summary(batch)[:1] + summary(batch)[3:] == (
+        6, Decimal('1620.00'), Decimal('324.00'), Decimal('1944.00'))
+    first = batch.proposals[0]
+    first.selected = False
+    assert (first.selected_balance, first.selected_tax_amount,
+        first.selected_total_amount) == (0, 0, 0)
+    assert first.balance == first.untaxed_amount == Decimal('220.00')
+    assert summary(batch)[:1] + summary(batch)[3:] == (
+        5, Decimal('1400.00'), Decimal('280.00'), Decimal('1680.00'))
+    first.selected = True
+    assert summary(batch)[0] == 6
+    first.selected = False
+    batch.save()
+    batch.reload()
+    assert summary(batch)[:1] + summary(batch)[3:] == (
+        5, Decimal('1400.00'), Decimal('280.00'), Decimal('1680.00'))
+
+
 def test_e3_balance_filter(config):
     e3_world()
     batch = world.new_batch(reference=dt.date(2026, 1, 31),
@@ -181,3 +210,18 @@ def test_e3_filters_contract_type_taxable_customer_month(config):
     assert [code for code, *_ in balances(customers)] == ['C002', 'C003']
     assert summary(customers) == (2, 0, None, Decimal('250.00'),
         Decimal('50.00'), Decimal('300.00'))
+
+
+def test_b4_criteria_summed_up_on_the_preview(config):
+    "The preview tab recalls what was selected: date, grouping, ranges"
+    delta, regie = e3_world()
+    Party = Model.get('party.party')
+    c2, = Party.find([('code', '=', 'C002')])
+    batch = world.new_batch(reference=dt.date(2026, 1, 31),
+        party_from=c2, include_interests=False)
+    batch.contract_types.append(regie)
+    batch.save()
+    assert batch.criteria_summary == (
+        "Reference date 01/31/2026 · One invoice per contract · Recurring "
+        "Contract Schedules, Pending Charges, Consumptions (time entries) · "
+        "%s – … · Régie" % c2.rec_name)

@@ -86,6 +86,28 @@ class SignatureTestCase(unittest.TestCase):
         _, pdf = self.facturx_pdf(sign=False)
         self.assertNotIn(b'/ByteRange', pdf)
 
+    @with_transaction()
+    def test_c2_signature_status_said_beside_the_box(self):
+        "Ticked without a certificate signs nothing: the form says so"
+        Configuration = Pool().get('account.configuration')
+        env, _ = multi_vat_invoices(post=False)
+        with set_company(env.company):
+            config = Configuration(1)
+            config.sign_invoices = True
+            config.save()
+            self.assertEqual(Configuration(1).signature_status,
+                "No certificate: the invoices are not signed.")
+        configure_certificate(env.company, self.p12)
+        with set_company(env.company):
+            self.assertEqual(Configuration(1).signature_status,
+                "The archived and Chorus Pro PDFs are signed with "
+                "cabinet.p12.")
+            config = Configuration(1)
+            config.sign_invoices = False
+            config.save()
+            self.assertEqual(Configuration(1).signature_status,
+                "The invoices are not signed (box unticked).")
+
     def test_c2_wrong_password_is_a_clear_error_without_the_password(self):
         with self.assertRaises(signature.SignatureError) as cm:
             signature.load_signer(self.p12, 'wrong-password')

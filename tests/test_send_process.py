@@ -148,8 +148,8 @@ def test_s2_send_asks_confirmation(smtp_server):
         company, ids = run(posted_invoices, [MARTIN])
         ctx = {'company': company}
         run(wizard, 'prepare', context=ctx)
-        with pytest.raises(UserWarning, match="l'envoi de la facture au "
-                "destinataire est définitif"):
+        with pytest.raises(UserWarning, match="l'envoi de 1 facture\\(s\\) "
+                "au destinataire est définitif"):
             run(wizard, 'send', context=dict(ctx, _skip_warnings=False))
         assert run(states, ids) == ['ready']
         result = run(wizard, 'send', context=ctx)

@@ -5,8 +5,8 @@
 The workflow is data (``TRANSITIONS`` and ``_buttons``); each button is a
 small method delegating to the step that does the work.  Each step is a
 base of ``Batch``, in the file of the same name: ``checks`` (B5),
-``item_collection`` and ``preview`` (B4), ``generation`` (B6), ``posting``
-(B7), ``headless`` (B8), ``summary`` (E3).
+``item_collection`` and ``preview`` (B4), ``generation`` and ``lease``
+(B6), ``posting`` (B7), ``headless`` (B8), ``summary`` (E3).
 """
 import datetime as dt
 
@@ -22,6 +22,7 @@ from .checks import BatchChecks
 from .generation import BatchGeneration
 from .headless import BatchHeadless
 from .item_collection import BatchItems
+from .lease import BatchLease
 from .posting import BatchPosting
 from .preview import BatchPreview
 from .summary import BatchSummary
@@ -39,11 +40,12 @@ MONTHS = [(None, '')] + [(f'{m:02d}', f'{m:02d}') for m in range(1, 13)]
 
 
 # B6: a batch is previewed, generated (running), then done or failed;
-# a failed batch runs again; cancelling removes its draft invoices (refused
+# a failed batch runs again, a stalled running one is resumed; cancelling removes its draft invoices (refused
 # once some are posted) and a cancelled batch can be reset to draft.
 TRANSITIONS = {
     ('draft', 'previewed'),
     ('previewed', 'previewed'),
+    ('failed', 'previewed'),
     ('previewed', 'draft'),
     ('previewed', 'running'),
     ('failed', 'running'),
@@ -57,8 +59,9 @@ TRANSITIONS = {
     }
 
 
-class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
-        BatchPreview, BatchItems, BatchChecks, Workflow, ModelSQL, ModelView):
+class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
+        BatchGeneration, BatchPreview, BatchItems, BatchChecks, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'account.invoice.batch'
     _rec_name = 'number'
 
@@ -159,14 +162,22 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
     state_string = state.translated('state')
-    message = fields.Text("Message", readonly=True)
+    message = fields.Text("Message", readonly=True,
+        states={'invisible': ~Eval('message')})
     progress = fields.Float(
         "Progress", digits=(3, 0), readonly=True,
-        help="Share of the invoices of the batch already generated.")
+        help="Share of the current step already done.")
     progress_ratio = fields.Function(fields.Float(
             "Progress", digits=(1, 2),
-            help="Share of the invoices of the batch already generated."),
+            help="Share of the current step already done."),
         'get_progress_ratio')
+    progress_step = fields.Selection([
+            (None, ""),
+            ('generation', "Generating the invoices"),
+            ('posting', "Posting the invoices"),
+            ('sending', "Sending the invoices by e-mail"),
+            ], "Step", readonly=True,
+        help="What the progress bar measures.")
     proposals = fields.One2Many(
         'account.invoice.batch.proposal', 'batch', "Invoices to Create",
         readonly=True)
@@ -212,7 +223,8 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         cls._transitions |= TRANSITIONS
         cls._buttons.update({
                 'preview': {
-                    'invisible': ~Eval('state').in_(['draft', 'previewed']),
+                    'invisible': ~Eval('state').in_(
+                        ['draft', 'previewed', 'failed']),
                     'icon': 'tryton-search',
                     'depends': ['state'],
                     },
@@ -221,6 +233,12 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
                     'readonly': ~Eval('invoice_count', 0),
                     'icon': 'tryton-launch',
                     'depends': ['state', 'invoice_count'],
+                    },
+                'resume': {
+                    'invisible': (Eval('state') != 'running')
+                    | ~Eval('stalled', False),
+                    'icon': 'tryton-forward',
+                    'depends': ['state', 'stalled'],
                     },
                 'post_invoices': {
                     'invisible': (~Eval('state').in_(['done', 'failed'])
@@ -235,10 +253,13 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
                     'depends': ['state'],
                     },
                 'draft': {
-                    'invisible': ~Eval('state').in_(['previewed', 'cancelled']),
+                    # Criteria stay as they were once invoices exist
+                    'invisible': (~Eval('state').in_(['previewed', 'cancelled'])
+                        | ((Eval('state') == 'previewed')
+                            & Bool(Eval('invoices', [])))),
                     'icon': If(Eval('state') == 'cancelled',
                         'tryton-undo', 'tryton-back'),
-                    'depends': ['state'],
+                    'depends': ['state', 'invoices'],
                     },
                 })
 
@@ -249,6 +270,15 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
             ('/form//group[@id="progress"]', 'states', {
                     'invisible': ~Eval('state').in_(
                         ['running', 'done', 'failed']),
+                    }),
+            # Once previewed the accountant looks at the preview (the
+            # client leaves a page that hides); the criteria are summed up
+            # there and come back with "Back to Criteria"
+            ('/form/notebook/page[@id="criteria"]', 'states', {
+                    'invisible': ~Eval('state').in_(['draft', 'cancelled']),
+                    }),
+            ('/form/notebook/page[@id="preview"]', 'states', {
+                    'invisible': Eval('state') == 'draft',
                     }),
             ]
 
@@ -331,6 +361,14 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         return (self.progress or 0) / 100
 
     @classmethod
+    def set_progress(cls, batch_id, step, done, total):
+        "Long steps (posting, sending) show how far they are on the batch"
+        cls.write([cls(batch_id)], {
+                'progress_step': step,
+                'progress': round(100 * done / total) if total else 100,
+                })
+
+    @classmethod
     def get_totals(cls, batches, names):
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
@@ -360,22 +398,41 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         config = Configuration(1)
         vlist = [v.copy() for v in vlist]
         for values in vlist:
-            if not values.get('number'):
+            if not values.get('number') and not Transaction().context.get(
+                    '_lot_facturation_number_later'):
                 sequence = config.get_multivalue(
                     'invoice_batch_sequence', company=values.get('company'))
                 values['number'] = sequence.get()
         return super().create(vlist)
 
     @classmethod
+    def set_number(cls, batches):
+        "Number the batches created without (``launch``)."
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        config = Configuration(1)
+        for batch in batches:
+            if not batch.number:
+                batch.number = config.get_multivalue(
+                    'invoice_batch_sequence',
+                    company=batch.company.id).get()
+        cls.save(batches)
+
+    def get_rec_name(self, name):
+        return self.number or self.name
+
+    @classmethod
     def copy(cls, batches, default=None):
         default = default.copy() if default else {}
         for name in ['number', 'message', 'previewed_by', 'previewed_at',
                 'generated_by', 'generated_at', 'posted_by', 'posted_at',
-                'sent_by', 'sent_at']:
+                'sent_by', 'sent_at', 'run_token', 'alive_until',
+                'queue_task']:
             default.setdefault(name)
         default.setdefault('proposals', [])
         default.setdefault('invoices', [])
         default.setdefault('progress', 0)
+        default.setdefault('progress_step')
         return super().copy(batches, default=default)
 
     @classmethod
@@ -397,23 +454,33 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
             batch.do_preview()
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('lot_facturation.act_batch_invoices')
     def generate(cls, batches):
-        "Irreversible (confirmed in the view): generation runs in the queue."
+        """Irreversible (confirmed in the view): generation runs in the
+        queue and the accountant is taken to the invoices of the batch."""
         batches = [b for b in batches
             if (b.state, 'running') in cls._transitions]
         cls.run(batches)
-        cls.__queue__.run_generation(batches)
+        for batch in cls.browse(batches):
+            cls.queue_run(batch, batch.run_token)
 
     @classmethod
     @Workflow.transition('running')
     def run(cls, batches):
         "Generation starts: who and when are kept (B2)."
         cls.write(batches, {
+                'progress_step': 'generation',
                 'generated_by': Transaction().user,
                 'generated_at': dt.datetime.now(),
                 'message': None,
                 })
+        cls.start_lease(batches)
+
+    @classmethod
+    @ModelView.button
+    def resume(cls, batches):
+        "A stalled run goes on where it stopped (B6)."
+        cls.resume_runs(batches)
 
     @classmethod
     @Workflow.transition('done')

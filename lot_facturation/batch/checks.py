@@ -152,15 +152,64 @@ class BatchChecks:
         Date = pool.get('ir.date')
         today = Date.today()
         start = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=1)
+        Invoice = pool.get('account.invoice')
         candidates = self.search([
                 ('company', '=', self.company.id),
                 ('id', '!=', self.id),
                 ('generated_at', '>=', start),
                 ('state', 'in', ['running', 'done', 'failed']),
                 ], order=[('generated_at', 'DESC')])
+        # Only a batch that created invoices can be duplicated
+        invoicing = {r['batch'] for r in Invoice.search_read([
+                    ('batch', 'in', [b.id for b in candidates]),
+                    ], fields_names=['batch'])}
         return [b for b in candidates
-            if local_datetime(b.generated_at, self.company).date() == today
+            if b.id in invoicing
+            and local_datetime(b.generated_at, self.company).date() == today
             and self.overlaps(b)]
+
+    def warn_previewed_elsewhere(self, proposals):
+        "Another open preview holds some of the items of these proposals"
+        pool = Pool()
+        Item = pool.get('account.invoice.batch.item')
+        Warning = pool.get('res.user.warning')
+        Lang = pool.get('ir.lang')
+        keys = {k: set() for k in ['schedule', 'consumption', 'charge']}
+        for proposal in proposals:
+            for values in proposal.item_values:
+                for key in ['charge', 'consumption', 'schedule']:
+                    if values.get(key):
+                        keys[key].add(values[key])
+                        break
+        sources = ['OR'] + [(k, 'in', sorted(v)) for k, v in keys.items() if v]
+        if len(sources) == 1:
+            return
+        items = Item.search([
+                ('proposal.batch', '!=', self.id),
+                ('proposal.batch.state', '=', 'previewed'),
+                ('proposal.batch.company', '=', self.company.id),
+                ('proposal.invoice', '=', None),
+                ('proposal.selected', '=', True),
+                ('selected', '=', True),
+                sources,
+                ], order=[('id', 'ASC')])
+        if not items:
+            return
+        other = items[0].proposal.batch
+        parties = sorted({i.proposal.party.rec_name for i in items
+                if i.proposal.batch == other})
+        key = Warning.format('lot_facturation_previewed_elsewhere',
+            [self, other])
+        if Warning.check(key):
+            names = ', '.join(parties[:5]) + (' …' if len(parties) > 5 else '')
+            raise BatchWarning(key, gettext(
+                    'lot_facturation.msg_batch_previewed_elsewhere',
+                    batch=other.rec_name, count=len(parties), parties=names,
+                    date=Lang.get().strftime(local_datetime(
+                            other.previewed_at, self.company),
+                        Lang.get().date + ' %H:%M'),
+                    user=other.previewed_by.rec_name if other.previewed_by
+                    else '?'))
 
     def overlaps(self, other):
         "Whether two batches may invoice the same items."

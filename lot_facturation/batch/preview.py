@@ -33,7 +33,6 @@ class BatchPreview:
         if self.invoice_date_mode != 'schedule':
             self.check_dates([self.planned_invoice_date()])
         self.warn_unvalidated_charges()
-        self.warn_generated_today()
         with Transaction().set_context(company=self.company.id):
             with Transaction().set_context(_lot_facturation_no_sync=True):
                 SubscriptionLine.generate_consumption(
@@ -46,6 +45,7 @@ class BatchPreview:
             count, dates = 0, set()
             for chunk in self.preview_chunks(contracts):
                 proposals = self.price_items(chunk, context)
+                self.warn_previewed_elsewhere(proposals)
                 self.store_proposals(proposals)
                 count += len(proposals)
                 dates.update(p.header.invoice_date for p in proposals)
@@ -54,6 +54,8 @@ class BatchPreview:
                     'lot_facturation.msg_batch_nothing_to_invoice',
                     batch=self.rec_name))
         self.check_dates(dates)
+        # Only once there is something to invoice: warnings about it
+        self.warn_generated_today()
         self.mark_previewed()
 
     def planned_invoice_date(self):

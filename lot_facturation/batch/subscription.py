@@ -66,7 +66,9 @@ class SubscriptionLine(metaclass=PoolMeta):
 
         Tryton's expression there compares a number with a date string,
         which is always true: every consumption job would create one more
-        consumption ahead of time.  Use SQLite's DATE(date, '+N seconds').
+        consumption ahead of time.  Use SQLite's DATE(date, 'N seconds'):
+        N carries its own sign (a negative delay consumes ahead of the
+        period; '+-86400.0 seconds' would be NULL and never match).
         """
         if backend.name != 'sqlite':
             return super().domain_next_consumption_date_delayed(
@@ -75,8 +77,8 @@ class SubscriptionLine(metaclass=PoolMeta):
         table, _ = tables[None]
         _, operator, value = domain
         seconds = Cast(Coalesce(table.consumption_delay, 0), 'TEXT')
-        column = SQLiteDate(table.next_consumption_date,
-            Concat(Concat('+', seconds), ' seconds'))
+        column = SQLiteDate(
+            table.next_consumption_date, Concat(seconds, ' seconds'))
         expression = fields.SQL_OPERATORS[operator](
             column, field._domain_value(operator, value))
         return field._domain_add_null(column, operator, value, expression)

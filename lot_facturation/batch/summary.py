@@ -25,6 +25,10 @@ from trytond.transaction import Transaction
 from ..exceptions import BatchError
 
 CRITERIA = Eval('state') != 'draft'
+SUMMARY_FIELDS = ['grouping', 'include_schedules',
+    'include_charges', 'include_interests', 'include_consumptions']
+LIVE_TOTALS = ['invoice_count', 'item_count', 'hours', 'untaxed_amount',
+    'tax_amount', 'total_amount', 'ticket_count']
 
 
 class BatchSummary:
@@ -32,15 +36,19 @@ class BatchSummary:
     __slots__ = ()
 
     balance_min = Monetary(
-        "Minimum Balance", currency='currency', digits='currency',
+        "Minimum Billable Amount", currency='currency', digits='currency',
         states={'readonly': CRITERIA},
         help="Leave out the invoices whose billable amount (untaxed) is "
         "below this amount.")
     balance_max = Monetary(
-        "Maximum Balance", currency='currency', digits='currency',
+        "Maximum Billable Amount", currency='currency', digits='currency',
         states={'readonly': CRITERIA},
         help="Leave out the invoices whose billable amount (untaxed) is "
         "above this amount.")
+    criteria_summary = fields.Function(fields.Char(
+            "Criteria",
+            help="What the batch selects, as set on its criteria."),
+        'get_criteria_summary')
     ticket_count = fields.Function(fields.Integer(
             "Unbilled Tickets",
             help="Time entries (tickets) of the batch not invoiced yet."),
@@ -62,6 +70,69 @@ class BatchSummary:
             for batch_id, count in cursor:
                 result[batch_id] = int(count or 0)
         return result
+
+    def get_criteria_summary(self, name):
+        "The criteria on one line, in the user's words"
+        Lang = Pool().get('ir.lang')
+        lang = Lang.get()
+        described = self.fields_get(SUMMARY_FIELDS)
+
+        def label(name):
+            return described[name]['string']
+
+        def choice(name):
+            return dict(described[name]['selection']).get(getattr(self, name))
+        kinds = [label(n) for n in ['include_schedules', 'include_charges',
+                'include_interests', 'include_consumptions']
+            if getattr(self, n)]
+        parts = [gettext('lot_facturation.msg_batch_criteria_reference',
+                date=lang.strftime(self.reference_date)
+                if self.reference_date else ''),
+            choice('grouping'), ', '.join(kinds)]
+        for low, high in [('party_from', 'party_to'),
+                ('subscription_from', 'subscription_to')]:
+            bounds = [getattr(self, n) for n in (low, high)]
+            if any(bounds):
+                parts.append('%s – %s' % tuple(
+                        b.rec_name if b else '…' for b in bounds))
+        if self.contract_types:
+            parts.append(', '.join(t.rec_name for t in self.contract_types))
+        return ' · '.join(filter(None, parts))
+
+    @fields.depends('proposals', 'company', *LIVE_TOTALS)
+    def on_change_proposals(self):
+        """The batch details follow an exclusion before it is saved.
+
+        The client sends the proposals the accountant changed; the others
+        are as stored."""
+        if self.id is None or self.id < 0 or not self.company:
+            return  # a new batch has no preview
+        for name, value in self.live_totals().items():
+            setattr(self, name, value)
+
+    def live_totals(self):
+        "The totals, counting the unsaved (in)clusions of the proposals"
+        pool = Pool()
+        Proposal = pool.get('account.invoice.batch.proposal')
+        totals = {n: v[self.id] for n, v in self.get_totals(
+                [self], LIVE_TOTALS[:-1]).items()}
+        totals['ticket_count'] = self.get_ticket_count(
+            [self], 'ticket_count')[self.id]
+        changed = {p.id: bool(p._values['selected']) for p in self.proposals
+            if p.id is not None and p.id >= 0
+            and p._values and 'selected' in p._values}
+        for proposal in Proposal.browse(list(changed)):
+            if (proposal.status == 'blocked'
+                    or changed[proposal.id] == bool(proposal.selected)):
+                continue
+            sign = 1 if changed[proposal.id] else -1
+            totals['invoice_count'] += sign
+            for name in ['item_count', 'ticket_count', 'untaxed_amount',
+                    'tax_amount', 'total_amount', 'hours']:
+                value = getattr(proposal, name) or 0
+                if value or totals[name] is not None:
+                    totals[name] = (totals[name] or 0) + sign * value
+        return totals
 
     def check_criteria(self):
         super().check_criteria()
@@ -94,23 +165,48 @@ class ProposalSummary:
         "Unbilled Tickets", readonly=True,
         help="Time entries (tickets) of this invoice.")
     balance = Monetary(
-        "Total Balance", currency='currency', digits='currency',
+        "Due (Untaxed)", currency='currency', digits='currency',
         readonly=True,
-        help="Billable amount (untaxed) of all the items of this invoice, "
-        "selected or not.")
+        help="Untaxed amount of all the items due on this invoice, "
+        "selected or not (the contract's total balance).")
     selected_balance = fields.Function(Monetary(
-            "Selected Balance", currency='currency', digits='currency',
-            help="What this batch will invoice (untaxed)."),
-        'get_selected_balance')
+            "To Invoice (Untaxed)", currency='currency', digits='currency',
+            help="What this batch will invoice, untaxed; nothing when the "
+            "invoice is left out (the selected balance)."),
+        'get_selected_amount')
+    selected_tax_amount = fields.Function(Monetary(
+            "Tax", currency='currency', digits='currency',
+            help="The tax this batch will invoice; nothing when the invoice "
+            "is left out."),
+        'get_selected_amount')
+    selected_total_amount = fields.Function(Monetary(
+            "Total", currency='currency', digits='currency',
+            help="What this batch will invoice, tax included; nothing when "
+            "the invoice is left out."),
+        'get_selected_amount')
 
     @classmethod
     def default_ticket_count(cls):
         return 0
 
-    def get_selected_balance(self, name):
-        if not self.selected or self.status == 'blocked':
-            return Decimal(0)
-        return self.untaxed_amount
+    def counted(self):
+        "Whether the batch totals count this invoice"
+        return bool(self.selected) and self.status != 'blocked'
+
+    @fields.depends('selected', 'status', 'untaxed_amount')
+    def on_change_with_selected_balance(self, name=None):
+        return self.untaxed_amount if self.counted() else Decimal(0)
+
+    @fields.depends('selected', 'status', 'tax_amount')
+    def on_change_with_selected_tax_amount(self, name=None):
+        return self.tax_amount if self.counted() else Decimal(0)
+
+    @fields.depends('selected', 'status', 'total_amount')
+    def on_change_with_selected_total_amount(self, name=None):
+        return self.total_amount if self.counted() else Decimal(0)
+
+    def get_selected_amount(self, name):
+        return getattr(self, 'on_change_with_' + name)()
 
     @classmethod
     def create(cls, vlist):

@@ -61,6 +61,22 @@ class Configuration(metaclass=PoolMeta):
     signature_password = fields.MultiValue(_password())
     sign_invoices = fields.MultiValue(_sign_invoices())
     chorus_outbox = fields.MultiValue(_outbox())
+    signature_status = fields.Function(fields.Char(
+            "Signature Status",
+            help="Whether the invoices are signed, as configured."),
+        'on_change_with_signature_status')
+
+    @fields.depends(
+        'signature_certificate', 'signature_certificate_name',
+        'sign_invoices')
+    def on_change_with_signature_status(self, name=None):
+        "Ticked without a certificate signs nothing: said beside the box"
+        if not self.signature_certificate:
+            return gettext('lot_facturation.msg_signature_no_certificate')
+        if not self.sign_invoices:
+            return gettext('lot_facturation.msg_signature_off')
+        return gettext('lot_facturation.msg_signature_on',
+            certificate=self.signature_certificate_name or '')
 
     @classmethod
     def multivalue_model(cls, field):

@@ -17,7 +17,7 @@ from trytond.transaction import Transaction
 from ..billing import billing_status as rules
 
 BILLING_STATUSES = [
-    ('draft', "Draft"),
+    ('draft', "Not Sent"),  # seed 002's "Brouillon", posted or not
     ('exported', "Exported"),
     ('sent', "Sent"),
     ('paid', "Paid"),
@@ -34,8 +34,8 @@ class InvoiceBillingStatus:
 
     billing_status = fields.Function(fields.Selection(
             BILLING_STATUSES, "Billing Status", sort=False,
-            help="Draft, exported to the accounting software, sent to the "
-            "customer, paid or refunded.\n"
+            help="Not sent (nor exported), exported to the accounting "
+            "software, sent to the customer, paid or refunded.\n"
             "Changed automatically; it can be set by hand."),
         'get_billing_status', setter='set_billing_status')
     billing_status_manual = fields.Selection(

@@ -55,7 +55,8 @@ class _Formatter:
     def money(self, value, currency=None):
         if value is None:
             return ''
-        return self.lang.currency(value, currency or self.currency)
+        return self.lang.currency(
+            value, currency or self.currency, grouping=True)
 
     def number(self, value, digits=None):
         if value is None:

@@ -8,6 +8,7 @@ editable subject and body, then the processing runs in the queue.
 """
 import datetime
 import logging
+from collections import Counter
 
 from trytond.i18n import gettext
 from trytond.model import ModelView
@@ -15,10 +16,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from ..common.notices import summary, user_language
 from ..common.runner import in_new_transaction
+from .send_report import counts, error_lines
 
 logger = logging.getLogger(__name__)
 SEND_FROM = ('pending', 'ready')
+PROGRESS_STEP = 20  # invoices sent between two updates of the progress
 
 
 class Batch(metaclass=PoolMeta):
@@ -56,22 +60,85 @@ class Batch(metaclass=PoolMeta):
         """Prepare and send the invoices of the batches (queued task).
 
         The invoices are prepared in a committed transaction of their own
-        before the send claims them; the batch is stamped last."""
+        before the send claims them.  Whatever happens, the batches say it
+        and their user is notified: a task that fails in the background
+        is otherwise only a line in the server's log."""
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        ids = [i.id for b in batches for i in b.invoices_to_send()]
-        in_new_transaction(_prepare_pending, ids)
-        outcomes = Invoice.send(Invoice.browse(ids),
-            mark_printed=mark_printed, subject=subject, body=body)
-        sent = sum(o.delivered for o in outcomes)
-        logger.info("batches %s: %s invoices sent of %s",
-            [b.id for b in batches], sent, len(ids))
-        cls.write(list(batches), {
-                'sent_by': Transaction().user or None,
-                'sent_at': datetime.datetime.now().replace(microsecond=0),
-                })
-        _notify(sent, len(outcomes) - sent)
+        batch_ids = [b.id for b in batches]
+        with Transaction().set_context(language=user_language()):
+            ids = [i.id for b in batches for i in b.invoices_to_send()]
+            try:
+                in_new_transaction(_prepare_pending, ids)
+                outcomes = []
+                for done, chunk in _steps(ids):
+                    in_new_transaction(cls._send_progress, batch_ids, done,
+                        len(ids))
+                    outcomes.extend(Invoice.send(Invoice.browse(chunk),
+                            mark_printed=mark_printed, subject=subject,
+                            body=body))
+                in_new_transaction(
+                    cls._send_progress, batch_ids, len(ids), len(ids))
+            except Exception as exception:
+                logger.critical("batches %s: e-mail send stopped",
+                    batch_ids, exc_info=True)
+                in_new_transaction(
+                    cls._report_send, batch_ids, ids, None, exception)
+                raise
+            logger.info("batches %s: %s invoices sent of %s",
+                batch_ids, counts(outcomes)[0], len(ids))
+            in_new_transaction(cls._report_send, batch_ids, ids, outcomes)
         return outcomes
+
+    @classmethod
+    def _send_progress(cls, batch_ids, done, total):
+        for batch_id in batch_ids:
+            cls.set_progress(batch_id, 'sending', done, total)
+
+    @classmethod
+    def _report_send(cls, batch_ids, invoice_ids, outcomes, exception=None):
+        "The batch message and the notification of a batch e-mail send"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        batches = cls.browse(batch_ids)
+        states = Counter(i.send_state for i in Invoice.browse(invoice_ids))
+        if outcomes is None:
+            sent, errors = states['sent'], 0
+        else:
+            sent, errors = counts(outcomes)
+        lines = [gettext('lot_facturation.msg_send_batch_done',
+                sent=sent, errors=errors, count=len(invoice_ids))]
+        if exception is not None:
+            lines.append(gettext('lot_facturation.msg_send_batch_stopped',
+                    error=getattr(exception, 'message', None)
+                    or str(exception) or exception.__class__.__name__,
+                    ready=states['ready'] + states['pending']))
+        if states['sending']:
+            lines.append(gettext('lot_facturation.msg_send_batch_left_sending',
+                    sending=states['sending']))
+        lines.extend(error_lines(outcomes or []))
+        if errors or states['sending']:
+            lines.append(gettext('lot_facturation.msg_send_errors_advice'))
+        values = {'message': '\n'.join(lines)}
+        if exception is None:
+            values.update(sent_by=Transaction().user or None,
+                sent_at=datetime.datetime.now().replace(microsecond=0))
+        cls.write(batches, values)
+        failed = exception is not None or errors
+        for batch in batches:
+            cls.notify_user([batch],
+                'tryton-warning' if failed else 'tryton-info',
+                gettext('lot_facturation.msg_send_batch_failed_label'
+                    if exception is not None
+                    else 'lot_facturation.msg_send_batch_done_label',
+                    batch=batch.rec_name),
+                description=summary(lines))
+
+
+def _steps(ids):
+    "(invoices done so far, next invoices) along ids"
+    for start in range(0, len(ids), PROGRESS_STEP):
+        yield start, ids[start:start + PROGRESS_STEP]
 
 
 def _prepare_pending(ids):
@@ -80,14 +147,3 @@ def _prepare_pending(ids):
     if invoices:
         Invoice.prepare_send(invoices)
 
-
-def _notify(sent, errors):
-    pool = Pool()
-    Notification = pool.get('res.notification')
-    user = Transaction().user
-    if not user:
-        return
-    Notification(user=user, label=gettext(
-            'lot_facturation.msg_send_batch_done_label'),
-        description=gettext('lot_facturation.msg_send_batch_done',
-            sent=sent, errors=errors)).save()

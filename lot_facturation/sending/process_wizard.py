@@ -19,6 +19,7 @@ from trytond.wizard import (
 
 from ..billing import send_rules as rules
 from ..exceptions import SendError, SendWarning
+from .send_report import process_summary
 
 PROCESSINGS = [
     ('print', "Print"),
@@ -38,6 +39,10 @@ CRITERIA_STATES = [
     ('sent', "Sent to Recipient"),
     ('internal', "Kept Internal"),
     ]
+CRITERIA_FIELDS = ['processing', 'invoices', 'batch_from', 'batch_to',
+    'date_from', 'date_to', 'printed_from', 'printed_to', 'created_by',
+    'printed_by', 'send_states', 'without_print_date',
+    'without_dematerialization']
 
 
 _print_only = {
@@ -70,7 +75,15 @@ class ProcessStart(ModelView):
         "Only without Print Date", states=_print_only)
     without_dematerialization = fields.Boolean(
         "Only without Dematerialization", states=_print_only)
-    count = fields.Integer("Invoices Selected", readonly=True)
+    invoices = fields.Many2Many(
+        'account.invoice', None, None, "Invoices", readonly=True,
+        help="The invoices the dialog was opened on: only they are "
+        "processed.")
+    count = fields.Integer("Invoices to Process", readonly=True,
+        help="The posted customer invoices the criteria select.")
+    unposted_count = fields.Integer("Not Posted (Left Out)", readonly=True,
+        help="Invoices the criteria select that are not posted yet: no "
+        "processing applies to them.")
 
     @classmethod
     def default_processing(cls):
@@ -96,6 +109,27 @@ class ProcessStart(ModelView):
             self.without_print_date = processing.print_filters
             self.without_dematerialization = processing.print_filters
 
+    @fields.depends('batch_from', 'batch_to')
+    def on_change_batch_from(self):
+        "One batch is typed once: the range ends where it starts"
+        if self.batch_from and (not self.batch_to
+                or self.batch_to.number < self.batch_from.number):
+            self.batch_to = self.batch_from
+
+    @fields.depends(*CRITERIA_FIELDS)
+    def on_change_with_count(self):
+        Invoice = Pool().get('account.invoice')
+        if not self.processing:
+            return None
+        return Invoice.search_count(self.domain())
+
+    @fields.depends(*CRITERIA_FIELDS)
+    def on_change_with_unposted_count(self):
+        Invoice = Pool().get('account.invoice')
+        if not self.processing:
+            return None
+        return Invoice.search_count(self.unposted_domain())
+
     def domain(self):
         "Search domain of the invoices the criteria select"
         pool = Pool()
@@ -103,6 +137,20 @@ class ProcessStart(ModelView):
         domain = Invoice.sendable_domain()
         states = rules.allowed_states(self.processing, self.send_states or [])
         domain.append(('send_state', 'in', states))
+        return domain + self.criteria_domain()
+
+    def unposted_domain(self):
+        "The customer invoices the criteria select but not yet posted"
+        return [
+            ('type', '=', 'out'),
+            ('state', 'in', ['draft', 'validated']),
+            ] + self.criteria_domain()
+
+    def criteria_domain(self):
+        "The criteria other than the send state"
+        domain = []
+        if self.invoices:
+            domain.append(('id', 'in', [i.id for i in self.invoices]))
         for field, operator, value in [
                 ('invoice_date', '>=', self.date_from),
                 ('invoice_date', '<=', self.date_to),
@@ -134,6 +182,7 @@ class ProcessResult(ModelView):
     __name__ = 'account.invoice.process.result'
 
     message = fields.Text("Result", readonly=True)
+    icon = fields.Char("Icon", readonly=True)
 
 
 class Process(Wizard):
@@ -153,9 +202,17 @@ class Process(Wizard):
             ])
 
     def default_start(self, fields):
+        pool = Pool()
+        Start = pool.get('account.invoice.process.start')
+        values = {}
         if self.model and self.model.__name__ == 'account.invoice':
-            return {'count': len(self.records)}
-        return {}
+            values['invoices'] = [r.id for r in self.records]
+        start = Start(**values, **Start.default_get(
+                [f for f in CRITERIA_FIELDS if f != 'invoices'],
+                with_rec_name=False))
+        values['count'] = start.on_change_with_count()
+        values['unposted_count'] = start.on_change_with_unposted_count()
+        return values
 
     def selected_invoices(self):
         "The invoices the criteria select among those the wizard is on"
@@ -168,11 +225,22 @@ class Process(Wizard):
                 ('invoice_date', 'ASC'), ('number', 'ASC'), ('id', 'ASC')])
 
     def transition_process(self):
+        Invoice = Pool().get('account.invoice')
         invoices = self.selected_invoices()
+        unposted = Invoice.search_count(self.start.unposted_domain())
         if not invoices:
+            if unposted:
+                raise SendError(gettext(
+                        'lot_facturation.msg_process_only_unposted',
+                        count=unposted))
             raise SendError(gettext('lot_facturation.msg_process_no_invoice'))
         self.result.message = None
-        return getattr(self, 'process_' + self.start.processing)(invoices)
+        self.result.icon = None
+        state = getattr(self, 'process_' + self.start.processing)(invoices)
+        if state == 'result' and unposted:
+            self.result.message += '\n' + gettext(
+                'lot_facturation.msg_process_unposted', count=unposted)
+        return state
 
     def _done(self, invoices, key='lot_facturation.msg_process_done'):
         self.result.message = gettext(key, count=len(invoices))
@@ -221,9 +289,12 @@ class Process(Wizard):
         key = Warning.format('lot_facturation_send', invoices)
         if Warning.check(key):
             raise SendWarning(key,
-                gettext('lot_facturation.msg_process_send_confirm'))
+                gettext('lot_facturation.msg_process_send_confirm',
+                    count=len(invoices)))
         outcomes = Invoice.send(invoices)
-        self.result.message = summary(outcomes, len(invoices))
+        self.result.message = process_summary(outcomes, len(invoices))
+        if any(not o.delivered for o in outcomes):
+            self.result.icon = 'tryton-warning'
         return 'result'
 
     def do_print_(self, action):
@@ -239,19 +310,8 @@ class Process(Wizard):
         return 'end'
 
     def default_result(self, fields):
-        return {'message': self.result.message}
+        return {
+            'message': self.result.message,
+            'icon': self.result.icon or 'tryton-info',
+            }
 
-
-def summary(outcomes, selected):
-    "The French/English summary of a send shown to the user"
-    counts = {}
-    for outcome in outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    lines = [gettext('lot_facturation.msg_process_send_summary',
-            sent=counts.get('sent', 0) + counts.get('pending', 0),
-            errors=counts.get('error', 0),
-            skipped=selected - len(outcomes))]
-    for outcome in outcomes:
-        if outcome.status == 'error':
-            lines.append('- %s' % outcome.message)
-    return '\n'.join(lines)

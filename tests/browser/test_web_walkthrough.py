@@ -88,8 +88,14 @@ def test_b4_preview_totals(client, seen):
         "Oui")
     # The demo generated last month's batch today: the duplicate warning
     client.answer("générée plus tôt aujourd'hui", "Oui")
+    # ... and this month's batch of the demo holds the same invoices
+    client.answer("contient déjà", "Oui")
     client.expect_value("state", "Aperçu généré")
-    client.page_tab("Aperçu des items à facturer")
+    # The preview shows at once; the criteria are summed up on it
+    expect(client.tab.locator('.nav-tabs li.active',
+            has_text="Aperçu des items à facturer")).to_be_visible()
+    expect(client.widget('criteria_summary')).to_have_value(
+        re.compile("^Date de référence .* · Une facture par client · "))
     count = int(client.value('invoice_count'))
     untaxed = amount(client.value('untaxed_amount'))
     tax = amount(client.value('tax_amount'))
@@ -100,7 +106,8 @@ def test_b4_preview_totals(client, seen):
     proposals = client.tab.locator('.form-one2many').first
     expect(proposals).to_contain_text(f'/ {count}')
     assert client.list_sum(proposals, "Total") == total
-    assert client.list_sum(proposals, "Hors taxe") == untaxed
+    assert client.list_sum(proposals, "À facturer HT") == untaxed
+    assert client.list_sum(proposals, "Dû HT") == untaxed
     # Status colours: ready proposals are green, warnings orange
     statuses = proposals.locator('td[data-title^="Statut"]')
     expect(statuses.filter(has_text="Prête").first).to_have_class(
@@ -111,10 +118,56 @@ def test_b4_preview_totals(client, seen):
     client.shot('batch-preview')
 
 
+def selected_box(proposals, row):
+    return proposals.locator('tbody tr').nth(row).locator(
+        'td[data-title^="Sélectionnée"] input[type=checkbox]')
+
+
+def test_b4_exclusion_totals_follow(client, seen):
+    "Leaving an invoice out: every total follows before saving"
+    proposals = client.tab.locator('.form-one2many').first
+    row = proposals.locator('tbody tr').first
+    due = amount(row.locator('td[data-title^="Dû HT"]').inner_text())
+    total = amount(row.locator('td[data-title^="Total"]').inner_text())
+    selected_box(proposals, 0).click()
+    client.tab.locator('label', has_text="Heures travaillées").first.click()
+    client.idle()
+    expect(client.widget('invoice_count')).to_have_value(
+        str(seen['count'] - 1))
+    assert amount(client.value('untaxed_amount')) == seen['untaxed'] - due
+    assert amount(client.value('total_amount')) == seen['total'] - total
+    assert client.list_sum(proposals, "À facturer HT") == (
+        seen['untaxed'] - due)
+    assert client.list_sum(proposals, "Total") == seen['total'] - total
+    # What is due stays what is due; the excluded row is greyed
+    assert client.list_sum(proposals, "Dû HT") == seen['untaxed']
+    expect(row).to_have_class(re.compile('muted'))
+    client.shot('batch-exclusion')
+    # Included again: the batch is as previewed
+    selected_box(proposals, 0).click()
+    client.tab.locator('label', has_text="Heures travaillées").first.click()
+    client.idle()
+    expect(client.widget('invoice_count')).to_have_value(str(seen['count']))
+    client.toolbar('save').click()
+    client.idle()
+    assert amount(client.value('total_amount')) == seen['total']
+
+
 def test_b6_generate(client, seen):
-    "Generate after the irreversible-action confirmation: drafts in green"
+    """Generate after the irreversible-action confirmation: the invoices of
+    the batch open (seed 000), drafts in green"""
     client.button('generate').click()
     client.answer("irréversible", "Valider")
+    # Seed 000: the accountant lands on the list of the batch's invoices
+    active = client.page.locator('#tablist li.active')
+    expect(active).to_contain_text(f"Factures du lot ({seen['number']})")
+    expect(client.tab).to_contain_text(f"/{seen['count']}")
+    assert client.list_sum(client.tab, "Total") == seen['total']
+    client.shot('batch-invoices')
+    active.locator('.close').first.click()
+    client.idle()
+    client.toolbar('reload').click()
+    client.idle()
     client.expect_value('state', "Terminé")
     expect(client.tab.locator('.form-progressbar, .progress').first
         ).to_contain_text('100')
@@ -174,69 +227,148 @@ def test_b7_post_all(client, seen):
 def process(client, processing, number):
     "Run 'Imprimer ou traiter les factures client' on one batch"
     client.open_menu(*BATCH_MENU, "Imprimer ou traiter les factures client")
+    # The dialog's defaults are in (they would override a choice made before)
+    expect(client.page.locator('.wizard-dialog.modal.in')).to_be_visible()
+    expect(client.widget('count')).not_to_have_value('')
     client.select('processing', processing)
-    for name in ['batch_from', 'batch_to']:
-        client.fill_many2one(name, number)
+    client.fill_many2one('batch_from', number)
+    # The batch is typed once: the range ends where it starts
+    expect(client.widget('batch_to')).to_have_value(
+        re.compile(re.escape(number)))
+    client.expect_value('processing', processing)
+
+
+def process_result(client):
+    "Click 'Traiter': the result dialog once it shows"
+    client.form.locator('button', has_text="Traiter").click()
+    client.idle()
+    expect(client.page.locator('.wizard-dialog.modal.in button',
+            has_text="Fermer")).to_be_visible()
 
 
 def exchange_log(client):
     "Open 'Suivi des échanges' on every exchange; the count it shows"
     client.open_menu(*BATCH_MENU, "Suivi des échanges")
     client.hide_menu()
+    # It opens on the errors to handle, then those in progress
+    tabs = client.tab.locator('.nav-tabs a')
+    expect(tabs.first).to_contain_text("Erreurs")
+    expect(tabs.nth(1)).to_contain_text("En cours")
     client.page_tab("Tous")
     expect(client.tab).to_contain_text(re.compile(r'_ ?/ ?\d+'))
     return int(re.search(r'_ ?/ ?(\d+)', client.tab.inner_text()).group(1))
 
 
-def test_s2_prepare_sending(client, seen):
-    "Prepare sending: the batch's pending invoices become ready"
-    # The demo already sent a few invoices on paper: their exchanges
-    seen['exchanges'] = exchange_log(client)
+def close_tab(client):
     client.page.locator('#tablist li.active a .close, '
         '#tablist li.active button.close').first.click()
     client.idle()
-    process(client, "Préparer l'envoi des factures", seen['number'])
-    client.shot('process-prepare')
-    client.form.locator('button', has_text="Traiter").click()
+
+
+def customer_mails(smtp):
+    "E-mails to customers (not the accountant's notices)"
+    return [(to, m) for to, m in smtp.messages if ACCOUNTANT_EMAIL not in to]
+
+
+def test_s5_send_batch_by_email(client, seen, smtp):
+    """Seed 000's last step: the batch's invoices by e-mail, with the text
+    the dialog proposes, in words and with an example"""
+    # The demo already sent a few invoices on paper: their exchanges
+    seen['exchanges'] = exchange_log(client)
+    close_tab(client)
+    before = len(customer_mails(smtp))
+    client.click('send_invoices')
+    expect(client.widget('count')).to_have_value(str(seen['posted']))
+    expect(client.widget('subject')).to_have_value(
+        "Facture [numéro de facture]")
+    body = client.widget('body').input_value()
+    assert "[date de facture]" in body and "[montant TTC]" in body
+    assert '${' not in body
+    example = client.widget('example').input_value()
+    assert re.match(r"Facture FA\d{4}-\d{5}\n", example), example
+    assert re.search(r" du \d\d/\d\d/\d{4}, d'un montant de [\d\s,]+€ TTC",
+        example), example
+    client.shot('batch-send')
+    client.form.locator('button', has_text="Soumettre").click()
     client.idle()
-    expect(client.widget('message')).to_have_value(
-        f"{seen['posted']} facture(s) traitée(s).")
+    expect(client.page.locator('.wizard-dialog.modal.in button',
+            has_text="Fermer")).to_be_visible()
+    expect(client.widget('message')).to_have_value(re.compile(
+            f"^L'envoi par courriel de {seen['posted']} facture\\(s\\) a "
+            "été lancé"))
     client.form.locator('button', has_text="Fermer").click()
     client.idle()
+    # Through each customer's channel: e-mails with the PDF, portal notices
+    mails = customer_mails(smtp)[before:]
+    assert mails
+    for recipients, message in mails:
+        text = message.get_body(('plain', 'html')).get_content()
+        if message['Subject'].startswith("Facture "):
+            assert smtp.pdf_attachments(message)
+            assert re.search(r"du \d\d/\d\d/\d{4}, d'un montant de", text)
+        else:
+            assert 'espace client' in text
+    client.toolbar('reload').click()
+    client.idle()
+    expect(client.widget('message')).to_have_value(
+        f"{seen['posted']} facture(s) sur {seen['posted']} envoyée(s) par "
+        "courriel, 0 en erreur.")
+    client.expect_value('progress_step', "Envoi des factures par courriel")
+    invoices = client.tab.locator('.form-one2many:visible').first
+    expect(invoices.locator('td[data-title^="État d\'envoi"]').filter(
+            has_text="Envoyé au destinataire")).not_to_have_count(0)
+    client.shot('batch-sent')
+
+
+# Last month's batch of the demo: its invoices wait to be sent (S2, S3)
+LAST_MONTH = 'LOT-00001'
+
+
+def test_s2_prepare_sending_counted(client, seen):
+    "Prepare sending: how many before processing, the drafts left out said"
+    process(client, "Préparer l'envoi des factures", LAST_MONTH)
+    count = int(client.value('count'))
+    unposted = int(client.value('unposted_count'))
+    assert count > 0 and unposted > 0   # SEPA invoices without mandate
+    client.shot('process-prepare')
+    process_result(client)
+    expect(client.widget('message')).to_have_value(
+        f"{count} facture(s) traitée(s).\n{unposted} facture(s) de la "
+        "sélection ne sont pas comptabilisées (brouillon) : elles n'ont pas "
+        "été traitées.")
+    client.form.locator('button', has_text="Fermer").click()
+    client.idle()
+    seen.update(ready=count, unposted=unposted)
 
 
 def test_s3_send(client, seen, smtp):
-    "Send: confirmed as definitive, then e-mailed to the SMTP server"
-    process(client, "Envoyer les factures", seen['number'])
+    "Send: the count in the definitive confirmation, then sent"
+    process(client, "Envoyer les factures", LAST_MONTH)
+    expect(client.widget('count')).to_have_value(str(seen['ready']))
     client.form.locator('button', has_text="Traiter").click()
-    client.answer("l'envoi de la facture au destinataire est définitif",
-        "Oui")
+    client.answer(f"l'envoi de {seen['ready']} facture(s) au destinataire "
+        "est définitif", "Oui")
+    expect(client.page.locator('.wizard-dialog.modal.in button',
+            has_text="Fermer")).to_be_visible()
     expect(client.widget('message')).to_have_value(re.compile(
-            f"^{seen['posted']} facture\\(s\\) envoyée\\(s\\), 0 en erreur"))
+            f"^{seen['ready']} facture\\(s\\) sur {seen['ready']} "
+            "envoyée\\(s\\), 0 en erreur\\.\n"))
     client.shot('process-sent')
-    # To the customers (the accountant also got the B6 notice): one
-    # e-mail per invoice, with its PDF, or the customer portal notice
-    mails = [(to, m) for to, m in smtp.messages if ACCOUNTANT_EMAIL not in to]
-    assert mails
-    for recipients, message in mails:
-        body = message.get_body(('plain', 'html')).get_content()
-        assert smtp.pdf_attachments(message) or 'espace client' in body
-    seen['emails'] = len(mails)
     client.form.locator('button', has_text="Fermer").click()
     client.idle()
 
 
 def test_s6_exchange_log(client, seen):
-    "The exchange log shows one sent delivery per invoice of the batch"
+    "The exchange log shows one delivery per invoice sent"
     total = exchange_log(client)
-    assert total == seen['exchanges'] + seen['posted']
+    assert total == seen['exchanges'] + seen['posted'] + seen['ready']
     log = client.tab
-    # Latest first: ours, all sent
+    # Latest first: the last ones sent
     statuses = log.locator('td[data-title^="Statut"]')
-    expect(statuses.first).to_have_text("Envoyé")
+    expect(statuses.first).to_have_text(re.compile("Envoyé|En attente"))
     channels = log.locator('td[data-title^="Canal"]')
     expect(channels.filter(has_text="Courriel").first).to_be_visible()
-    # Nothing in error, nothing left in progress
-    expect(log.locator('.nav-tabs a', has_text="En cours")).to_contain_text(
-        "0")
+    # Nothing to handle: no error, nothing left in progress
+    for tab in ["Erreurs", "En cours"]:
+        expect(log.locator('.nav-tabs a', has_text=tab)).to_contain_text("0")
     client.shot('exchanges')
