@@ -6,8 +6,10 @@
 SQLite by default; PostgreSQL when TRYTOND_DATABASE__URI is a postgresql://
 URI (e.g. ``scripts/with-postgresql python bench/batch_vs_stock.py``).
 
-One database with N running monthly contracts (1 or 2 lines, 20 % VAT) is
-built once and cloned; in separate processes Tryton's stock path
+One database with N running monthly contracts (1 or 2 lines, 20 % VAT, the
+consumptions of the reference date made) is built once by bulk SQL
+(``bench_world.py``; ``--world orm`` through the ORM) and cloned; in
+separate processes Tryton's stock path
 (consumptions, ``sale.subscription.generate_invoice``, ``account.invoice.post``
 in chunks of 100) runs on one clone and ours (batch preview, generation,
 posting) on the other.  It prints invoices per second for each phase, the
@@ -32,7 +34,8 @@ def run_phase(phase, database, args):
     command = [sys.executable, os.path.join(HERE, 'bench_phase.py'), phase,
         database, '--date', args.date]
     if args.profile:
-        command += ['--profile', os.path.join(args.workdir, f'{phase}.prof')]
+        command += ['--profile', os.path.join(args.workdir, f'{phase}.prof'),
+            '--clock', args.profile]
     output = subprocess.run(command, capture_output=True,
         text=True, env=world.environment(args))
     if output.returncode or args.verbose:
@@ -72,21 +75,30 @@ def main():
     parser.add_argument('--date', default='2026-03-01',
         help="reference date (contracts start on 1 March)")
     parser.add_argument('--workdir', default=os.path.join(HERE, 'out'))
-    parser.add_argument('--only', choices=['stock', 'batch'])
+    parser.add_argument('--only', choices=['stock', 'batch', 'preview'],
+        help="run one phase; 'preview' runs only our preview")
+    parser.add_argument('--world', choices=['sql', 'orm'], default='sql',
+        help="build the contracts by bulk SQL (default) or the ORM")
+    parser.add_argument('--fresh', action='store_true',
+        help="contracts just run: the consumptions of the date are made "
+        "by each phase (by default the world has them, as Tryton's daily "
+        "cron would)")
+    parser.add_argument('--reuse', action='store_true',
+        help="keep the world bench_N of an earlier run")
     parser.add_argument('-v', '--verbose', action='store_true')
-    parser.add_argument('--profile', action='store_true',
-        help="write a cProfile dump of each phase in the workdir")
+    parser.add_argument('--profile', nargs='?', const='cpu',
+        choices=['cpu', 'wall'],
+        help="write a cProfile dump of each phase in the workdir, of CPU "
+        "time (default) or wall time")
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     template = f'bench_{args.n}'
-    started = time.monotonic()
-    world.build(template, args)
-    print(f"built {args.n} contracts in {time.monotonic() - started:.0f} s",
-        file=sys.stderr)
+    if not (args.reuse and world.exists(template, args)):
+        seconds = world.build(template, args)
+        print(f"built {args.n} contracts ({args.world}) in {seconds:.0f} s",
+            file=sys.stderr)
     results = {}
-    for phase in ['stock', 'batch']:
-        if args.only and phase != args.only:
-            continue
+    for phase in [args.only] if args.only else ['stock', 'batch']:
         database = f'{template}_{phase}'
         world.clone(template, database, args)
         results[phase] = run_phase(phase, database, args)

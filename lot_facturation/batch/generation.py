@@ -402,22 +402,30 @@ class ProposalGeneration:
 
 
 def tax_values(invoices, priced):
-    """Invoice taxes as ``update_taxes`` would create them, from the core.
+    """Invoice taxes as Tryton computes them (``_compute_taxes``), once.
 
-    The pure core mirrors Tryton's computation (asserted by the property
-    tests), so the invoices get the taxes Tryton would compute without the
-    record-by-record cost; posting checks them again.
+    Nothing the taxes depend on changes until posting (a user's change to a
+    draft makes Tryton compute them again), so posting does not compute
+    them a second time.  The preview's totals are the core's taxes: an
+    invoice whose taxes differ stops the chunk.
     """
-    Tax = Pool().get('account.tax')
-    taxes = {t.id: t for t in Tax.browse(list({
-                    t.tax for q in priced for t in q.taxes}))}
-    return [{
-            'invoice': invoice.id, 'manual': False,
-            'description': taxes[t.tax].description,
-            'legal_notice': taxes[t.tax].legal_notice,
-            'tax': t.tax, 'account': t.account,
-            'base': t.base, 'amount': t.amount,
-            } for invoice, q in zip(invoices, priced) for t in q.taxes]
+    Invoice = Pool().get('account.invoice')
+    values = []
+    for invoice, q in zip(Invoice.browse([i.id for i in invoices]), priced):
+        computed = [value for _, value in invoice._compute_taxes()]
+        tryton = sorted((int(v['account']), int(v['tax']), v['base'],
+                v['amount']) for v in computed)
+        core = sorted((t.account, t.tax, t.base, t.amount) for t in q.taxes)
+        if tryton != core:
+            raise BatchError(gettext('lot_facturation.msg_batch_taxes_differ',
+                    party=invoice.party.rec_name,
+                    tryton=_amounts(tryton), preview=_amounts(core)))
+        values.extend(computed)
+    return values
+
+
+def _amounts(taxes):
+    return ', '.join(f'{base} / {amount}' for _, _, base, amount in taxes)
 
 
 class ItemGeneration:

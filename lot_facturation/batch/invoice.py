@@ -5,21 +5,17 @@
 An invoice whose payment term is a SEPA direct debit needs a validated
 mandate: it may be created without one (flagged), but not posted.
 """
-from types import SimpleNamespace
-
 from trytond.i18n import gettext
 from trytond.model import Index, dualmethod, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from ..billing.taxes import compute_invoice_taxes
-from ..common import settings
 from ..exceptions import MandateMissingError
-from .core_values import load_taxes
+from .bulk_post import BulkPost
 
 
-class Invoice(metaclass=PoolMeta):
+class Invoice(BulkPost, metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
     batch = fields.Many2One(
@@ -139,42 +135,16 @@ class Invoice(metaclass=PoolMeta):
 
     @dualmethod
     def update_taxes(cls, invoices, exception=False):
-        """While a batch posts, taxes are recomputed once per invoice.
+        """While a batch posts, taxes are not computed again.
 
-        Posting writes the invoices several times while they are still draft
-        and each write recomputes their taxes although nothing they depend on
-        changes (the invoice date is set).  The check done when the move is
-        built (``exception=True``) still runs and raises on any difference.
+        Generation stored the taxes Tryton computes, and any change to a
+        draft since then made Tryton compute them again; posting writes the
+        invoices several times and each write would recompute them.
         """
         posting = Transaction().context.get('_lot_facturation_posting')
         if posting and all(i.invoice_date for i in invoices):
-            if not exception:
-                return
-            roundings = settings.by_company(
-                'tax_rounding', [i.company.id for i in invoices])
-            invoices = [i for i in invoices
-                if not i.taxes_match_core(roundings[i.company.id])]
-        if invoices:
-            super().update_taxes(invoices, exception=exception)
-
-    def taxes_match_core(self, tax_rounding):
-        "Whether the stored taxes are those Tryton computes (keys, bases)."
-        if self.state != 'draft':
-            return True
-        invoice_lines = [l for l in self.lines if l.type == 'line']
-        taxes = load_taxes({t for l in invoice_lines for t in l.taxes})
-        lines = [SimpleNamespace(
-                taxes=tuple(taxes[t.id] for t in l.taxes),
-                unit_price=l.unit_price, quantity=l.quantity)
-            for l in invoice_lines]
-        computed = {t.key: t for t in compute_invoice_taxes(
-                lines, self.tax_date, self.currency.rounding, tax_rounding)}
-        stored = [t for t in self.taxes if not t.manual]
-        keys = [(t.account.id, t.tax.id, t.base >= 0) for t in stored]
-        if len(set(keys)) != len(keys) or set(keys) != set(computed):
-            return False
-        return all(self.currency.is_zero(computed[k].base - t.base)
-            for k, t in zip(keys, stored))
+            return
+        super().update_taxes(invoices, exception=exception)
 
     @classmethod
     def validate_invoice(cls, invoices):

@@ -111,10 +111,11 @@ class BatchPosting:
     def _post_chunk(cls, invoice_ids):
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        invoices = Invoice.browse(invoice_ids)
+        # Records keep the context they are read in: their saves must skip
+        # the recomputation of the taxes too.
         with Transaction().set_context(
                 _skip_warnings=True, _lot_facturation_posting=True):
-            Invoice.post(invoices)
+            Invoice.post(Invoice.browse(invoice_ids))
 
     @classmethod
     def _post_error(cls, invoice_id, error):

@@ -21,6 +21,11 @@ class BatchPreview:
     __slots__ = ()
 
     def do_preview(self):
+        """Price the batch a chunk of customers at a time, in one transaction.
+
+        Each chunk is collected, priced and stored before the next one is
+        read: the memory of a preview does not grow with the contracts.
+        """
         pool = Pool()
         SubscriptionLine = pool.get('sale.subscription.line')
         Schedule = pool.get('sale.subscription.schedule')
@@ -32,18 +37,26 @@ class BatchPreview:
             with Transaction().set_context(_lot_facturation_no_sync=True):
                 SubscriptionLine.generate_consumption(
                     date=self.reference_date)
-            subscriptions = self.selected_subscriptions()
-            Schedule.sync(subscriptions, until=self.reference_date)
-            proposals = self.price_items(subscriptions)
-        if not proposals:
+            contracts = self.selected_contracts()
+            Schedule.sync([s for _, s in contracts],
+                until=self.reference_date)
+            self.clear_proposals()
+            context = self.item_context(contracts)
+            count, dates = 0, set()
+            for chunk in self.preview_chunks(contracts):
+                proposals = self.price_items(chunk, context)
+                self.warn_previewed_elsewhere(proposals)
+                self.store_proposals(proposals)
+                count += len(proposals)
+                dates.update(p.header.invoice_date for p in proposals)
+        if not count:
             raise BatchError(gettext(
                     'lot_facturation.msg_batch_nothing_to_invoice',
                     batch=self.rec_name))
-        self.check_dates([p.header.invoice_date for p in proposals])
+        self.check_dates(dates)
         # Only once there is something to invoice: warnings about it
         self.warn_generated_today()
-        self.warn_previewed_elsewhere(proposals)
-        self.store_proposals(proposals)
+        self.mark_previewed()
 
     def planned_invoice_date(self):
         pool = Pool()
@@ -55,11 +68,11 @@ class BatchPreview:
                 return Date.today()
         return self.reference_date
 
-    def price_items(self, subscriptions):
-        "Pure proposals for the criteria, with their stored item values."
+    def price_items(self, chunk, context):
+        "Pure proposals of a chunk of customers, with their item values."
         pool = Pool()
         Configuration = pool.get('account.configuration')
-        collected, context = self.collect_items(subscriptions)
+        collected = self.collect_items(chunk, context)
         taxes = context.core_taxes()
         values_by_ref, items = {}, []
         for values, pure in collected:
@@ -79,15 +92,21 @@ class BatchPreview:
                 for i in proposal.items]
         return proposals
 
-    def store_proposals(self, proposals):
-        "Replace the previous preview by ``proposals``."
-        pool = Pool()
-        Proposal = pool.get('account.invoice.batch.proposal')
-        Item = pool.get('account.invoice.batch.item')
+    def clear_proposals(self):
+        "The previous preview's proposals go (not those already invoiced)."
+        Proposal = Pool().get('account.invoice.batch.proposal')
         Proposal.delete(Proposal.search([
                     ('batch', '=', self.id),
                     ('invoice', '=', None),
                     ]))
+
+    def store_proposals(self, proposals):
+        "Store ``proposals`` and their items: one create for each model."
+        pool = Pool()
+        Proposal = pool.get('account.invoice.batch.proposal')
+        Item = pool.get('account.invoice.batch.item')
+        if not proposals:
+            return
         vlist = []
         for proposal in proposals:
             header = proposal.header
@@ -110,6 +129,8 @@ class BatchPreview:
         Item.create([dict(values, proposal=record.id)
                 for record, proposal in zip(created, proposals)
                 for values in proposal.item_values])
+
+    def mark_previewed(self):
         self.previewed_by = Transaction().user
         self.previewed_at = dt.datetime.now()
         self.message = None

@@ -9,8 +9,11 @@ run, put back to draft or closed, when Tryton generates consumptions, and
 before every batch preview; it is idempotent.
 """
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from decimal import Decimal
+
+from sql import Column
+from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -19,13 +22,16 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..billing import schedules as rules
+from ..common.multivalues import company_values
 
 # Planned schedules are shown this far ahead (at least the next one).
 HORIZON = dt.timedelta(days=92)
 # Recurrence dates are expanded this far beyond the horizon to know the end
 # of the last period and the billing date of the last consumptions.
 LOOKAHEAD = dt.timedelta(days=800)
-CHUNK = 200
+CHUNK = 1000
+# Stands for the contract's label in a period description worded once.
+LABEL = '\x00label\x00'
 
 
 def _as_datetime(date):
@@ -38,90 +44,111 @@ class SchedulePlanning:
 
     @classmethod
     def sync(cls, subscriptions, until=None):
-        "Create, update or cancel the schedules of ``subscriptions``."
+        """Create, update or cancel the schedules of ``subscriptions``.
+
+        Contracts are read and schedules compared a chunk at a time with
+        plain SQL (only the columns the plan needs): memory stays flat and
+        the ORM only writes what changed.
+        """
         pool = Pool()
         Date = pool.get('ir.date')
-        Subscription = pool.get('sale.subscription')
         today = Date.today()
         until = max(until or today, today + HORIZON)
-        dates_cache = {}
-        touched = []
-        for sub_ids in grouped_slice([int(s) for s in subscriptions], CHUNK):
-            touched.extend(cls._sync_chunk(
-                    Subscription.browse(list(sub_ids)), until, today,
-                    dates_cache))
-        cls.refresh_states(touched, today=today)
+        context = PlanContext()
+        for sub_ids in grouped_slice(
+                sorted({int(s) for s in subscriptions}), CHUNK):
+            touched = cls._sync_chunk(list(sub_ids), until, today, context)
+            cls.refresh_states(touched, today=today)
 
     @classmethod
-    def _sync_chunk(cls, subscriptions, until, today, dates_cache):
-        existing = defaultdict(dict)
-        schedules = cls.search([
-                ('subscription', 'in', [s.id for s in subscriptions]),
-                ], order=[])
-        for schedule in schedules:
-            existing[schedule.subscription.id][schedule.billing_date] = (
-                schedule)
-        actuals = cls._actual_consumptions(subscriptions)
-        to_create, to_write, links = [], [], []
-        for subscription in subscriptions:
+    def _sync_chunk(cls, sub_ids, until, today, context):
+        "Schedule ids of the contracts ``sub_ids`` once in step."
+        contracts = context.contracts(sub_ids)
+        existing, stored = defaultdict(dict), []
+        for row in cls._schedule_rows(sub_ids):
+            existing[row['subscription']][row['billing_date']] = row
+            stored.append(row['id'])
+        actuals = cls._actual_consumptions(sub_ids)
+        to_create, changes, links = [], defaultdict(list), []
+        for contract in contracts:
             invoice_dates, plans = cls._plan(
-                subscription, until, actuals[subscription.id], dates_cache)
-            current = existing[subscription.id]
+                contract, until, actuals[contract.id], context)
+            current = existing[contract.id]
             for plan in plans:
-                values = cls._plan_values(subscription, plan, today)
-                schedule = current.pop(plan.billing_date, None)
-                if schedule is None:
+                values = cls._plan_values(contract, plan, today, context)
+                row = current.pop(plan.billing_date, None)
+                if row is None:
                     to_create.append(values)
                 else:
-                    changes = cls._changes(schedule, values)
-                    if changes:
-                        to_write.extend(([schedule], changes))
-            for schedule in current.values():
-                if schedule.state in {'planned', 'due'}:
-                    to_write.extend(([schedule], {'state': 'cancelled'}))
-            links.append((subscription, invoice_dates))
+                    change = cls._changes(row, values)
+                    if change:
+                        changes[tuple(sorted(change.items()))].append(
+                            row['id'])
+            for row in current.values():
+                if row['state'] in {'planned', 'due'}:
+                    changes[(('state', 'cancelled'),)].append(row['id'])
+            links.append((contract, invoice_dates))
         created = cls.create(to_create) if to_create else []
+        to_write = []
+        for change, ids in changes.items():
+            to_write.extend((cls.browse(ids), dict(change)))
         if to_write:
             cls.write(*to_write)
         cls._link_consumptions(links, actuals)
-        return schedules + created
+        return stored + [s.id for s in created]
 
     @staticmethod
-    def _changes(schedule, values):
+    def _changes(row, values):
         changes = {}
         for name, value in values.items():
             if name == 'subscription':
                 continue
             if name == 'state':
-                if schedule.state == 'cancelled':
+                if row['state'] == 'cancelled':
                     changes[name] = value
                 continue
-            if getattr(schedule, name) != value:
+            if row[name] != value:
                 changes[name] = value
         return changes
 
     @classmethod
-    def _plan(cls, subscription, until, actuals, dates_cache):
+    def _schedule_rows(cls, sub_ids):
+        "The stored schedules of the contracts, as dictionaries."
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        columns = ['id', 'subscription', 'billing_date', 'period_start',
+            'period_end', 'description', 'untaxed_amount',
+            'occurrence_count', 'state']
+        cursor.execute(*table.select(
+                *[Column(table, c) for c in columns],
+                where=fields.SQL_OPERATORS['in'](table.subscription, sub_ids)))
+        for row in cursor:
+            row = dict(zip(columns, row))
+            for name in ['billing_date', 'period_start', 'period_end']:
+                row[name] = _date(row[name])
+            if row['untaxed_amount'] is not None:
+                row['untaxed_amount'] = Decimal(str(row['untaxed_amount']))
+            yield row
+
+    @classmethod
+    def _plan(cls, contract, until, actuals, context):
         "Invoice dates and planned schedules of one contract."
-        if subscription.state not in {'running', 'closed'}:
+        if contract.state not in {'running', 'closed'}:
             return [], []
-        start = subscription.invoice_start_date or subscription.start_date
+        start = contract.invoice_start_date or contract.start_date
         end = until + LOOKAHEAD
-        invoice_dates = cls._dates(
-            subscription.invoice_recurrence, start, end, dates_cache)
+        invoice_dates = context.dates(contract.invoice_recurrence, start, end)
         line_rules, delays = [], {}
-        for line in subscription.lines:
-            delays[line.id] = line.consumption_delay or dt.timedelta()
-            if not line.consumption_recurrence:
+        for line in contract.lines:
+            delays[line.id] = line.delay
+            if not line.recurrence:
                 continue
             line_rules.append(rules.LineRule(
                     id=line.id, start=line.start_date,
-                    end=line.end_date or subscription.end_date,
-                    dates=cls._dates(line.consumption_recurrence,
-                        line.start_date, end, dates_cache),
-                    quantity=Decimal(str(line.quantity or 0)),
-                    unit_price=line.unit_price or Decimal(0),
-                    delay=delays[line.id]))
+                    end=line.end_date or contract.end_date,
+                    dates=context.dates(line.recurrence, line.start_date, end),
+                    quantity=line.quantity, unit_price=line.unit_price,
+                    delay=line.delay))
         plans = rules.plan(line_rules, invoice_dates, until)
         cls._add_extra_consumptions(plans, actuals, delays, invoice_dates)
         return invoice_dates, plans
@@ -146,36 +173,21 @@ class SchedulePlanning:
                     Decimal(str(row['quantity'])), row['unit_price']))
         plans.sort(key=lambda p: p.billing_date)
 
-    @staticmethod
-    def _dates(recurrence, start, end, cache):
-        key = (recurrence.id, start, end)
-        if key not in cache:
-            rruleset = recurrence.rruleset(start)
-            cache[key] = tuple(d.date() for d in rruleset.between(
-                    _as_datetime(start), _as_datetime(end), inc=True))
-        return cache[key]
-
     @classmethod
-    def _plan_values(cls, subscription, plan, today):
-        rounding = subscription.currency.rounding
+    def _plan_values(cls, contract, plan, today, context):
         return {
-            'subscription': subscription.id,
+            'subscription': contract.id,
             'billing_date': plan.billing_date,
             'period_start': plan.period_start,
             'period_end': plan.period_end,
-            'description': cls.describe(cls.party_language(subscription),
-                subscription.description or subscription.number or '',
-                plan.period_start, plan.period_end),
-            'untaxed_amount': plan.untaxed_amount(rounding),
+            'description': context.describe(contract.party,
+                contract.label, plan.period_start, plan.period_end),
+            'untaxed_amount': plan.untaxed_amount(
+                context.rounding(contract.currency)),
             'occurrence_count': len(plan.occurrences),
             'state': rules.state(
                 plan.billing_date, today, len(plan.occurrences), 0, 0),
             }
-
-    @staticmethod
-    def party_language(subscription):
-        party = subscription.invoice_party or subscription.party
-        return party.lang.code if party.lang else None
 
     @classmethod
     def describe(cls, code, label, start, end):
@@ -188,7 +200,7 @@ class SchedulePlanning:
             label=label, start=lang.strftime(start), end=lang.strftime(end))
 
     @classmethod
-    def _actual_consumptions(cls, subscriptions):
+    def _actual_consumptions(cls, sub_ids):
         pool = Pool()
         Consumption = pool.get('sale.subscription.line.consumption')
         SubscriptionLine = pool.get('sale.subscription.line')
@@ -201,8 +213,7 @@ class SchedulePlanning:
                 consumption.id, line.subscription, consumption.line,
                 consumption.date, consumption.quantity, line.unit_price,
                 consumption.schedule,
-                where=fields.SQL_OPERATORS['in'](
-                    line.subscription, [s.id for s in subscriptions])))
+                where=fields.SQL_OPERATORS['in'](line.subscription, sub_ids)))
         for (id_, subscription, line_id, date, quantity, unit_price,
                 schedule) in cursor:
             result[subscription].append({
@@ -218,35 +229,141 @@ class SchedulePlanning:
         "Point each consumption to the schedule of its billing date."
         pool = Pool()
         Consumption = pool.get('sale.subscription.line.consumption')
-        if not any(actuals[s.id] for s, _ in links):
+        if not any(actuals[c.id] for c, _ in links):
             return
-        # Plain SQL: the ORM would read every schedule field for 3 columns.
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         ids = {}
-        for sub_ids in grouped_slice(
-                [s.id for s, _ in links], 1000):
-            cursor.execute(*table.select(
-                    table.id, table.subscription, table.billing_date,
-                    where=fields.SQL_OPERATORS['in'](
-                        table.subscription, list(sub_ids))))
-            for id_, subscription, billing_date in cursor:
-                ids[subscription, _date(billing_date)] = id_
+        cursor.execute(*table.select(
+                table.id, table.subscription, table.billing_date,
+                where=fields.SQL_OPERATORS['in'](
+                    table.subscription, [c.id for c, _ in links])))
+        for id_, subscription, billing_date in cursor:
+            ids[subscription, _date(billing_date)] = id_
         targets = defaultdict(list)
-        for subscription, invoice_dates in links:
-            delays = {l.id: l.consumption_delay or dt.timedelta()
-                for l in subscription.lines}
-            for row in actuals[subscription.id]:
+        for contract, invoice_dates in links:
+            delays = {l.id: l.delay for l in contract.lines}
+            for row in actuals[contract.id]:
                 date = rules.billing_date(
                     row['date'] + delays.get(row['line'], dt.timedelta()),
                     invoice_dates)
-                target = ids.get((subscription.id, date))
+                target = ids.get((contract.id, date))
                 if target != row['schedule']:
                     targets[target].append(row['id'])
         Consumption.link_schedule(targets)
 
 
+Contract = namedtuple('Contract', ['id', 'state', 'start_date',
+        'invoice_start_date', 'end_date', 'invoice_recurrence', 'label',
+        'currency', 'party', 'lines'])
+ContractLine = namedtuple('ContractLine', ['id', 'recurrence', 'start_date',
+        'end_date', 'quantity', 'unit_price', 'delay'])
+
+
+class PlanContext:
+    """What the schedules of many contracts share, read once.
+
+    Recurrence dates, currency roundings and period descriptions are the
+    same for most contracts; customers' languages are read a chunk at a
+    time.
+    """
+
+    def __init__(self):
+        self._dates = {}
+        self._rulesets = {}
+        self._roundings = {}
+        self._templates = {}
+        self._languages = {}
+
+    def contracts(self, sub_ids):
+        "The contracts ``sub_ids`` with their lines, read with plain SQL."
+        pool = Pool()
+        Subscription = pool.get('sale.subscription')
+        SubscriptionLine = pool.get('sale.subscription.line')
+        cursor = Transaction().connection.cursor()
+        line = SubscriptionLine.__table__()
+        lines = defaultdict(list)
+        cursor.execute(*line.select(line.id, line.subscription,
+                line.consumption_recurrence, line.start_date, line.end_date,
+                line.quantity, line.unit_price, line.consumption_delay,
+                where=fields.SQL_OPERATORS['in'](line.subscription, sub_ids),
+                order_by=[line.id]))
+        for (id_, sub_id, recurrence, start, end, quantity, unit_price,
+                delay) in cursor:
+            lines[sub_id].append(ContractLine(id_, recurrence, _date(start),
+                    _date(end), Decimal(str(quantity or 0)),
+                    Decimal(str(unit_price or 0)), _delta(delay)))
+        table = Subscription.__table__()
+        cursor.execute(*table.select(table.id, table.state,
+                table.start_date, table.invoice_start_date, table.end_date,
+                table.invoice_recurrence, table.description, table.number,
+                table.currency, Coalesce(table.invoice_party, table.party),
+                where=fields.SQL_OPERATORS['in'](table.id, sub_ids),
+                order_by=[table.id]))
+        contracts = [Contract(i, state, _date(s), _date(invoice_start),
+                _date(end), recurrence, description or number or '',
+                currency, party, lines[i])
+            for (i, state, s, invoice_start, end, recurrence, description,
+                number, currency, party) in cursor]
+        self._read_languages({c.party for c in contracts})
+        return contracts
+
+    def _read_languages(self, party_ids):
+        "Each customer's language (a company-dependent value of Tryton)."
+        self._languages = language_codes(party_ids)
+
+    def dates(self, recurrence, start, end):
+        "Dates of the rule set ``recurrence`` (an id) from start to end."
+        key = (recurrence, start, end)
+        if key not in self._dates:
+            if recurrence not in self._rulesets:
+                RuleSet = Pool().get(
+                    'sale.subscription.recurrence.rule.set')
+                self._rulesets[recurrence] = RuleSet(recurrence)
+            rruleset = self._rulesets[recurrence].rruleset(start)
+            self._dates[key] = tuple(d.date() for d in rruleset.between(
+                    _as_datetime(start), _as_datetime(end), inc=True))
+        return self._dates[key]
+
+    def rounding(self, currency):
+        if currency not in self._roundings:
+            Currency = Pool().get('currency.currency')
+            self._roundings[currency] = Currency(currency).rounding
+        return self._roundings[currency]
+
+    def describe(self, party, label, start, end):
+        "The period worded in the customer's language, one gettext a period."
+        code = self._languages.get(party)
+        key = (code, start, end)
+        if key not in self._templates:
+            Schedule = Pool().get('sale.subscription.schedule')
+            self._templates[key] = Schedule.describe(
+                code, LABEL, start, end)
+        return self._templates[key].replace(LABEL, label)
+
+
+def language_codes(party_ids):
+    "{party id: language code or None} in the context's company."
+    pool = Pool()
+    Party = pool.get('party.party')
+    Lang = pool.get('ir.lang')
+    langs = company_values(Party, 'lang', party_ids,
+        Transaction().context.get('company'))
+    codes = {l.id: l.code for l in Lang.browse(
+            list({i for i in langs.values() if i}))}
+    return {p: codes.get(l) for p, l in langs.items()}
+
+
 def _date(value):
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
+    return value
+
+
+def _delta(value):
+    "A consumption delay as SQLite (seconds) or PostgreSQL gives it."
+    if value is None:
+        return dt.timedelta()
+    if isinstance(value, (int, float)):
+        return dt.timedelta(seconds=value)
     return value

@@ -143,9 +143,9 @@ class BatchSummary:
                     batch=self.rec_name,
                     minimum=self.balance_min, maximum=self.balance_max))
 
-    def price_items(self, subscriptions):
+    def price_items(self, chunk, context):
         "Only the invoices whose billable amount is within the balance range."
-        proposals = super().price_items(subscriptions)
+        proposals = super().price_items(chunk, context)
         return [p for p in proposals if self.balance_in_range(
                 p.untaxed_amount)]
 
