@@ -40,8 +40,14 @@ class FacturXTestCase(unittest.TestCase):
         self.assertTrue(
             facturx.xml_check_xsd(xml, flavor='factur-x', level='en16931'))
         tree = etree.fromstring(xml)
-        self.assertEqual(text(tree, './/rsm:ExchangedDocumentContext//ram:ID'),
+        context = './/rsm:ExchangedDocumentContext/ram:'
+        self.assertEqual(text(tree, context
+                + 'GuidelineSpecifiedDocumentContextParameter/ram:ID'),
             ['urn:cen.eu:en16931:2017'])
+        # BT-23: services billed on their own (S1)
+        self.assertEqual(text(tree, context
+                + 'BusinessProcessSpecifiedDocumentContextParameter/ram:ID'),
+            ['S1'])
         self.assertEqual(
             text(tree, './rsm:ExchangedDocument/ram:ID'), [invoice.number])
         # Every line has a product name, with or without product

@@ -14,11 +14,13 @@ from decimal import Decimal
 
 import genshi.template
 
+from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.tools import cached_property
 
 from ..formats.facturx import GUIDELINE_EN16931
+from ..formats.invoice_document import LEGAL_RECOVERY_INDEMNITY
 
 FACTURX_TEMPLATE = 'factur-x-en16931'
 DEFAULT_COUNTRY = 'FR'
@@ -42,6 +44,48 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         return GUIDELINE_EN16931
 
     @cached_property
+    def type_code(self):
+        "386 for a deposit invoice (acompte), else Tryton's code"
+        code = super().type_code
+        if code == '380' and self.deposit_lines and all(
+                l.amount > 0 for l in self.deposit_lines) and len(
+                self.deposit_lines) == len(self.lines):
+            return '386'
+        return code
+
+    @cached_property
+    def deposit_lines(self):
+        "Lines on a deposit account: the deposit, or its deduction"
+        return [l for l in self.lines
+            if l.account and l.account.type and l.account.type.deposit]
+
+    @cached_property
+    def business_process(self):
+        """BT-23 cadre de facturation: S services, B goods, M both; 4 for
+        the final invoice that deducts a deposit, else 1 (BR-FR-08)"""
+        kinds = set()
+        for line in self.lines:
+            if line in self.deposit_lines:
+                continue
+            goods = line.product and line.product.type in {'goods', 'assets'}
+            kinds.add('B' if goods else 'S')
+        kind = kinds.pop() if len(kinds) == 1 else ('M' if kinds else 'S')
+        final = any(l.amount < 0 for l in self.deposit_lines) and (
+            self.type_code == '380')
+        return kind + ('4' if final else '1')
+
+    @cached_property
+    def preceding_invoices(self):
+        """[(number, date)] of the invoices a credit note credits (BT-25,
+        BT-26; BR-FR-CO-05): the origins of its lines"""
+        if self.type_code not in {'381', '261'}:
+            return []
+        invoices = getattr(self.invoice, 'origin_invoices', None) or []
+        return [(i.number, i.invoice_date) for i in sorted(
+                invoices, key=lambda i: (i.invoice_date, i.number or ''))
+            if i.number and i.invoice_date]
+
+    @cached_property
     def buyer_reference(self):
         "Chorus Pro service code or buyer's reference (BT-10)"
         return self.invoice.reference or None
@@ -52,6 +96,28 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
             if payment_mean.unece_code:
                 return payment_mean.unece_code
         return '30'  # credit transfer
+
+    @cached_property
+    def payee_account(self):
+        """The bank account the customer pays to, as the PDF prints it: the
+        invoice's payment means, else the company's first bank account"""
+        for mean in getattr(self.invoice, 'payment_means', None) or []:
+            if mean.instrument and mean.instrument.__name__ == 'bank.account':
+                return mean.instrument
+        accounts = getattr(self.invoice.company.party, 'bank_accounts', None)
+        return accounts[0] if accounts else None
+
+    @property
+    def payee_iban(self):
+        "BT-84 when the payment means is a credit transfer (BR-61)"
+        if self.payment_means_code in {'30', '58'} and self.payee_account:
+            return self.payee_account.iban_compact
+
+    @property
+    def payee_bic(self):
+        account = self.payee_account
+        if self.payee_iban and account.bank and account.bank.bic:
+            return account.bank.bic
 
     @cached_property
     def due_date(self):
@@ -68,6 +134,46 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
     def prepaid_amount(self):
         "The invoice as issued: nothing prepaid"
         return Decimal(0)
+
+    @cached_property
+    def legal_notes(self):
+        """[(UNTDID 4451 subject code, text)]: the legal mentions of the
+        PDF's legal block, each once (BR-FR-05, BR-FR-06)"""
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        company = self.invoice.company
+        rate = Configuration(1).get_multivalue(
+            'late_payment_rate', company=company.id)
+        if rate is not None:
+            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_rate',
+                rate=lang.format_number(rate.normalize(),
+                    digits=max(0, -rate.normalize().as_tuple().exponent))
+                + '\u00a0%')
+        else:
+            penalties = gettext('lot_facturation.msg_einvoice_note_pmd_legal')
+        return [
+            ('PMT', gettext('lot_facturation.msg_einvoice_note_pmt',
+                    amount=lang.currency(Decimal(LEGAL_RECOVERY_INDEMNITY),
+                        company.currency))),
+            ('PMD', penalties),
+            ('AAB', gettext('lot_facturation.msg_einvoice_note_aab')),
+            ]
+
+    @cached_property
+    def vat_breakdown(self):
+        """[(tax, amount, base)]: one per category, rate and exemption
+        (BR-S-08); Tryton keeps one tax line per tax and account"""
+        groups = {}
+        for tax_line in self.invoice.taxes:
+            tax = tax_line.tax
+            key = (self.tax_type_code(tax), self.tax_category_code(tax),
+                self.tax_rate(tax), tax and tax.legal_notice or None,
+                self.tax_exemption_code(tax))
+            _, amount, base = groups.get(key, (tax, 0, 0))
+            groups[key] = (tax, amount + tax_line.amount, base + tax_line.base)
+        return list(groups.values())
 
     @staticmethod
     def line_name(line):
@@ -121,6 +227,14 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
         if company_address and company_address.country:
             return company_address.country.code
         return DEFAULT_COUNTRY
+
+    @staticmethod
+    def electronic_address(party):
+        """(BT-34/BT-49 electronic address, scheme): the party's SIREN in
+        the French directory scheme 0225 (BR-FR-12, BR-FR-13), or None"""
+        for identifier in getattr(party, 'identifiers', []):
+            if identifier.type == 'fr_siren' and identifier.code_compact:
+                return identifier.code_compact, '0225'
 
     @classmethod
     def party_legal_ids(cls, party, address):

@@ -1,0 +1,272 @@
+"""Invoices of every shape issue 10 lists, posted through Tryton (F1).
+
+Each builder takes the test world of ``tools_send.setup_company`` and
+returns a posted customer invoice; ``facturx_xml()`` then gives the CII the
+module produces for it.  ``complete=True`` fills what Tryton already has a
+field for (the company's IBAN, the customer's SIREN, legal notices of the
+exempt taxes): what still fails then needs a new field or setting.
+"""
+from decimal import Decimal
+
+from trytond.modules.company.tests import set_company
+from trytond.pool import Pool
+
+from tools_chorus import tax
+from tools_send import create_customer
+
+FRENCH_SIREN = '732829320'
+PUBLIC_SIREN = '217500016'  # a town hall: SIREN + NIC = SIRET
+PUBLIC_SIRET = '21750001600019'
+EXEMPT_NOTICE = "Exonération de TVA, article 261-4-4° du CGI"
+REVERSE_NOTICE = "Autoliquidation – article 283-2 du CGI"
+EXPORT_NOTICE = "TVA non applicable – article 259-1 du CGI"
+
+
+def special_tax(env, name, category, notice, complete):
+    "A 0 % tax of UNECE category (E, AE, G...) with its legal notice"
+    Tax = Pool().get('account.tax')
+    record = Tax(name=name, description=name, type='percentage',
+        rate=Decimal(0), company=env.company, unece_code='VAT',
+        unece_category_code=category,
+        legal_notice=notice if complete else None,
+        invoice_account=env.tax.invoice_account,
+        credit_note_account=env.tax.credit_note_account)
+    record.save()
+    return record
+
+
+def second_revenue(env):
+    "Another revenue account (disbursements) than env.revenue"
+    Account = Pool().get('account.account')
+    accounts = Account.search([
+            ('type.revenue', '=', True), ('closed', '!=', True),
+            ('company', '=', env.company.id), ('id', '!=', env.revenue.id),
+            ], limit=1)
+    if accounts:
+        return accounts[0]
+    account, = Account.copy([env.revenue], default={
+            'name': "Débours refacturés", 'code': '708'})
+    return account
+
+
+def add_company_iban(env):
+    "The company's bank account, as the PDF shows it"
+    pool = Pool()
+    Bank = pool.get('bank')
+    Account = pool.get('bank.account')
+    Party = pool.get('party.party')
+    bank = Bank(party=Party(name="Crédit Agricole"), bic='AGRIFRPP')
+    bank.party.save()
+    bank.save()
+    Account(bank=bank, owners=[env.company.party], numbers=[{
+                'type': 'iban', 'number': 'FR76 3000 6000 0112 3456 7890 189',
+                }]).save()
+
+
+def customer(env, name, complete, siren=FRENCH_SIREN, street=None,
+        country=None, vat=None):
+    "A customer; its SIREN only when complete"
+    party = create_customer(name, email='factures@%s.example' % (
+            name.split()[0].lower()), lang='fr',
+        siren=siren if complete else None)
+    if street or country:
+        address = party.addresses[0]
+        address.street = street or address.street
+        address.country = country
+        address.save()
+    if vat:
+        Identifier = Pool().get('party.identifier')
+        Identifier(party=party, type='eu_vat', code=vat).save()
+    return party
+
+
+def country(code, name):
+    Country = Pool().get('country.country')
+    found = Country.search([('code', '=', code)])
+    if found:
+        return found[0]
+    record = Country(name=name, code=code)
+    record.save()
+    return record
+
+
+def invoice(env, party, lines, reference=None, post=True):
+    "A posted customer invoice of lines (description, qty, price, tax...)"
+    Invoice = Pool().get('account.invoice')
+    record = Invoice(type='out', company=env.company, party=party,
+        invoice_address=party.addresses[0], currency=env.company.currency,
+        journal=env.journal, account=party.account_receivable_used,
+        payment_term=env.payment_term, invoice_date=env.today,
+        reference=reference, description="Honoraires",
+        lines=[dict({'type': 'line', 'account': env.revenue}, **line)
+            for line in lines])
+    record.save()
+    Invoice.update_taxes([record])
+    if post:
+        Invoice.post([record])
+    return record
+
+
+def _line(description, quantity, price, taxes, **values):
+    return dict(description=description, quantity=quantity,
+        unit_price=Decimal(price), taxes=[t.id for t in taxes], **values)
+
+
+# --- the shapes --------------------------------------------------------------
+
+def vat_rates(env, complete):
+    "VAT 20, 10, 5.5 and 2.1 % on one invoice"
+    party = customer(env, "Boulangerie Martin SARL", complete)
+    return invoice(env, party, [
+            _line("Tenue comptable", 1, '450.00', [tax(env, '0.20')]),
+            _line("Conseil", Decimal('2.5'), '120.00', [tax(env, '0.10')]),
+            _line("Guide fiscal", 2, '19.99', [tax(env, '0.055')]),
+            _line("Abonnement revue", 1, '30.00', [tax(env, '0.021')]),
+            ])
+
+
+def exempt(env, complete):
+    "A VAT-exempt line (training) beside a 20 % line"
+    party = customer(env, "Garage Durand", complete)
+    exempt_tax = special_tax(env, "Exonéré formation", 'E', EXEMPT_NOTICE,
+        complete)
+    return invoice(env, party, [
+            _line("Tenue comptable", 1, '300.00', [tax(env, '0.20')]),
+            _line("Formation professionnelle", 1, '500.00', [exempt_tax]),
+            ])
+
+
+def reverse_charge(env, complete):
+    "Services to a business in another EU country (autoliquidation)"
+    party = customer(env, "Brasserie Lambic SPRL", complete, siren=None,
+        street="Rue Haute 12", country=country('BE', "Belgique"),
+        vat='BE0477472701')
+    reverse = special_tax(env, "Autoliquidation UE", 'AE', REVERSE_NOTICE,
+        complete)
+    return invoice(env, party, [
+            _line("Conseil fiscal", 4, '150.00', [reverse])])
+
+
+def discount(env, complete):
+    "A discount line: negative unit price"
+    party = customer(env, "Fleuriste Roux", complete)
+    vat = tax(env, '0.20')
+    return invoice(env, party, [
+            _line("Tenue comptable", 1, '450.00', [vat]),
+            _line("Remise fidélité", 1, '-45.00', [vat]),
+            ])
+
+
+def one_rate_two_taxes(env, complete):
+    "Two lines at 20 % on different accounts and taxes (fees, disbursements)"
+    Tax = Pool().get('account.tax')
+    party = customer(env, "Pharmacie Blanc", complete)
+    other, = Tax.copy([tax(env, '0.20')], default={
+            'name': "TVA 20 % débours", 'description': "TVA 20 % débours"})
+    return invoice(env, party, [
+            _line("Honoraires", 1, '400.00', [tax(env, '0.20')]),
+            _line("Débours", 1, '35.00', [other],
+                account=second_revenue(env)),
+            ])
+
+
+def zero_amount(env, complete):
+    "An invoice of 0 (a free service)"
+    party = customer(env, "Association Sportive", complete)
+    return invoice(env, party, [
+            _line("Bilan offert", 1, '0.00', [tax(env, '0.20')])])
+
+
+def credit_note(env, complete):
+    "The credit note of a whole posted invoice"
+    Invoice = Pool().get('account.invoice')
+    original = vat_rates(env, complete)
+    credit, = Invoice.credit([original])
+    credit.invoice_date = env.today
+    credit.save()
+    Invoice.post([credit])
+    return credit
+
+
+def deposit_account(env, complete):
+    """The deposit account; complete: its default tax is the 20 % VAT, so
+    that the recall line of the final invoice deducts the deposit's VAT"""
+    Account = Pool().get('account.account')
+    account, = Account.search([('type.deposit', '=', True),
+            ('company', '=', env.company.id)], limit=1)
+    if complete and not account.taxes:
+        account.taxes = [tax(env, '0.20')]
+        account.save()
+    return account
+
+
+def deposit(env, complete, party=None):
+    "A deposit invoice (acompte): a line on the deposit account"
+    party = party or customer(env, "Menuiserie Petit", complete)
+    return invoice(env, party, [_line("Acompte mission bilan", 1, '300.00',
+                [tax(env, '0.20')], account=deposit_account(env, complete))])
+
+
+def deposit_final(env, complete):
+    "The final invoice that deducts a deposit invoiced before"
+    Invoice = Pool().get('account.invoice')
+    party = customer(env, "Ébénisterie Lefort", complete)
+    deposit(env, complete, party)
+    final = invoice(env, party, [
+            _line("Mission bilan 2026", 1, '1000.00', [tax(env, '0.20')])],
+        post=False)
+    final.call_deposit(deposit_account(env, complete), "Acompte déduit")
+    final = Invoice(final.id)
+    Invoice.update_taxes([final])
+    Invoice.post([final])
+    return Invoice(final.id)
+
+
+def foreign_customer(env, complete):
+    "Services to a company outside the EU (Switzerland)"
+    party = customer(env, "Uhren Keller AG", complete, siren=None,
+        street="Bahnhofstrasse 1", country=country('CH', "Suisse"))
+    export = special_tax(env, "Hors champ 259-1", 'G', EXPORT_NOTICE,
+        complete)
+    return invoice(env, party, [
+            _line("Conseil", 3, '200.00', [export])])
+
+
+def public_entity(env, complete):
+    "A town hall through Chorus Pro: SIRET, service code, engagement"
+    pool = Pool()
+    Identifier = pool.get('party.identifier')
+    party = customer(env, "Mairie de Villeurbanne", complete,
+        siren=PUBLIC_SIREN)
+    if complete:
+        Identifier(party=party, type='fr_siret', code=PUBLIC_SIRET,
+            address=party.addresses[0]).save()
+    party.invoice_send_channel = 'chorus'
+    party.save()
+    return invoice(env, party, [
+            _line("Tenue comptable", 1, '450.00', [tax(env, '0.20')])],
+        reference="SERVICE-COMPTA")
+
+
+SHAPES = [
+    ('vat_rates', vat_rates), ('exempt', exempt),
+    ('reverse_charge', reverse_charge), ('discount', discount),
+    ('one_rate_two_taxes', one_rate_two_taxes),
+    ('zero_amount', zero_amount), ('credit_note', credit_note),
+    ('deposit', deposit), ('deposit_final', deposit_final),
+    ('foreign_customer', foreign_customer),
+    ('public_entity', public_entity),
+    ]
+
+
+def shape_xmls(env, complete=False, names=None):
+    "{shape name: CII XML bytes} through Invoice.facturx_xml()"
+    result = {}
+    with set_company(env.company):
+        if complete:
+            add_company_iban(env)
+        for name, build in SHAPES:
+            if names is None or name in names:
+                result[name] = build(env, complete).facturx_xml()
+    return result
+
