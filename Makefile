@@ -19,8 +19,8 @@ NEED_VENV := $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3
 NEED_NPM := $(shell command -v npm >/dev/null || echo npm)
 # Browser tests: Debian's Chromium (Playwright never downloads one) and npm
 # for the web client sao.
-APT_TEST := postgresql libharfbuzz-subset0 chromium $(NEED_VENV) $(NEED_NPM)
-APT_DEMO := libharfbuzz-subset0 $(NEED_VENV) $(NEED_NPM)
+APT_TEST := postgresql libharfbuzz-subset0 fonts-dejavu-core chromium $(NEED_VENV) $(NEED_NPM)
+APT_DEMO := libharfbuzz-subset0 fonts-dejavu-core $(NEED_VENV) $(NEED_NPM)
 
 .PHONY: test test-sqlite test-postgresql test-browser test-deps demo demo-deps \
 	update-po venv clean-cache

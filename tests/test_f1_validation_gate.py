@@ -308,3 +308,33 @@ def test_f1_gate_in_a_forked_worker():
     expected = [_fatal_rules(xml) for xml in documents]
     with multiprocessing.get_context('fork').Pool(1) as pool:
         assert pool.map(_fatal_rules, documents) == expected
+
+
+FIRST_USE_IN_A_THREAD = '''
+import sys, threading
+sys.path.insert(0, {tests!r})
+import test_f1_validation_gate as g
+from trytond.modules.lot_facturation.validation import pa_documents
+results = []
+def run():
+    results.append(g._fatal_rules(g.mutated(g.MUTATIONS[0][1])))
+threads = [threading.Thread(target=run) for _ in range(3)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+assert len(set(map(tuple, results))) == 1, results
+print('validated', len(results))
+'''
+
+
+def test_f1_first_validation_in_a_server_thread_and_exit():
+    """A server's first invoice may be validated in a request thread (8 MB
+    stack), and the process must exit cleanly after: Saxon stops the whole
+    process on either fault, so this runs in a process of its own"""
+    import subprocess
+    import sys
+    script = FIRST_USE_IN_A_THREAD.format(
+        tests=str(Path(__file__).resolve().parent))
+    result = subprocess.run([sys.executable, '-c', script],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 'validated 3' in result.stdout

@@ -17,7 +17,7 @@ from pyfrctc.pyfrctc import PLATFORMS
 
 from trytond.modules.lot_facturation.billing.collections import split_by_rate
 from trytond.modules.lot_facturation.formats import cdar, ereporting as er
-from trytond.modules.lot_facturation.formats.xml_checks import (
+from trytond.modules.lot_facturation.validation.pa_documents import (
     EREPORTING_XSLT, XMLInvalid, check_cdar, schematron_findings)
 from trytond.modules.lot_facturation.transports import pa
 

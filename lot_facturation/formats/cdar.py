@@ -19,7 +19,7 @@ import pyfrctc
 from lxml import etree
 from pyfrctc.pyfrctc import CDAR_NS_MAP
 
-from .xml_checks import check_cdar
+from ..validation.pa_documents import check_cdar
 
 RAM = '{%s}' % CDAR_NS_MAP['ram']
 CENT = Decimal('0.01')

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pyfrctc
 
-from .xml_checks import check_ereporting
+from ..validation.pa_documents import check_ereporting
 
 CENT = Decimal('0.01')
 PLATFORM_SCHEME = '0238'

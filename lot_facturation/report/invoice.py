@@ -17,6 +17,7 @@ from trytond.report import Report
 from trytond.transaction import Transaction
 
 from ..formats.pdf import html_to_pdf
+from . import invoice_typst
 from .invoice_data import build_documents, invoice_language
 
 CSS_TEXT = (pathlib.Path(__file__).parent / 'invoice.css').read_text()
@@ -57,6 +58,15 @@ class InvoiceReport(Report):
         return super().convert(report, data, **kwargs)
 
     @classmethod
+    def _execute(cls, records, header, data, action):
+        if invoice_typst.pdf_engine() != 'typst':
+            return super()._execute(records, header, data, action)
+        invoices = Pool().get('account.invoice').browse(
+            [r.id for r in records])
+        pdfs = cls.render_pdfs(invoices)
+        return 'pdf', _concatenate([pdfs[i.id] for i in invoices])
+
+    @classmethod
     def _action_report(cls):
         pool = Pool()
         ActionReport = pool.get('ir.action.report')
@@ -76,18 +86,16 @@ class InvoiceReport(Report):
             action = cls._action_report()
         cls.check_access(action, action.model, ids)
         pdfs = cls.render_pdfs(Invoice.browse(ids))
-        writer = pypdf.PdfWriter()
-        for id_ in ids:
-            writer.append(io.BytesIO(pdfs[id_]))
-        content = io.BytesIO()
-        writer.write(content)
-        return ('pdf', content.getvalue(), bool(action.direct_print),
+        return ('pdf', _concatenate([pdfs[i] for i in ids]),
+            bool(action.direct_print),
             '%s-%s' % (action.name, len(ids)))
 
     @classmethod
     def render_pdfs(cls, invoices, variant=None):
         """Return the PDF bytes of each invoice by id, in bulk (variant:
         the PDF variant, e.g. 'pdf/a-3b')"""
+        if invoice_typst.pdf_engine() == 'typst':
+            return invoice_typst.render_pdfs(invoices, variant=variant)
         action = cls._action_report()
         by_language = defaultdict(list)
         for invoice in invoices:
@@ -109,3 +117,15 @@ class InvoiceReport(Report):
     @classmethod
     def filename(cls, invoice):
         return 'facture-%s.pdf' % (invoice.number or invoice.id)
+
+
+def _concatenate(pdfs):
+    "One PDF of the pages of pdfs, in order"
+    if len(pdfs) == 1:
+        return pdfs[0]
+    writer = pypdf.PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    content = io.BytesIO()
+    writer.write(content)
+    return content.getvalue()

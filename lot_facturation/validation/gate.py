@@ -150,6 +150,7 @@ def validate(xml):
         document = parse(xml)
         for schematron in SCHEMATRONS:
             findings.extend(schematron.validate(document))
+        del document  # Saxon objects are freed while the thread is attached
     return Report(tuple(findings), context)
 
 

@@ -17,6 +17,7 @@ mode, where the walk outputs nothing.  ``drop_idle_walks`` removes that
 second walk before compiling (the artefact file stays unchanged); the
 SVRL output is the same, which the tests check against the original.
 """
+import atexit
 import os
 import queue
 import re
@@ -29,6 +30,7 @@ from lxml import etree
 
 SVRL = 'http://purl.oclc.org/dsdl/svrl'
 FATAL, WARNING = 'fatal', 'warning'
+COMPILE_STACK = 64 * 1024 * 1024
 _LEADING_ID = re.compile(r'^\s*\[([A-Za-z0-9-]+)\]')
 _BASE_RULE = re.compile(r'^(?:[A-Z]+-)+\d+')
 _NAMESPACED_STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='[^']*'\]")
@@ -72,12 +74,22 @@ class _Saxon:
 
     @classmethod
     def get(cls):
+        if cls.pid == os.getpid():
+            return cls.processor
         with cls.lock:
             if cls.pid != os.getpid():
                 import saxonche
                 cls.processor = saxonche.PySaxonProcessor(license=False)
                 cls.pid = os.getpid()
+                atexit.register(cls.attach_for_exit)
             return cls.processor
+
+    @classmethod
+    def attach_for_exit(cls):
+        """At exit the interpreter frees the compiled stylesheets from this
+        thread: it must be attached, or the process crashes while exiting"""
+        if cls.pid == os.getpid():
+            cls.processor.attach_current_thread  # a property that attaches
 
     @classmethod
     @contextmanager
@@ -142,11 +154,15 @@ class Schematron:
         "The executable and its parameters, compiled once per process"
         with _Saxon.lock:
             if self._pid != os.getpid():
-                with _Saxon.attached() as processor:
-                    self._compile(processor)
+                _Saxon.get()  # created here: the compiling thread waits
+                _in_large_stack(self._compile_attached)
                 self._clones = queue.SimpleQueue()
                 self._pid = os.getpid()
             return self._executable, self._parameters
+
+    def _compile_attached(self):
+        with _Saxon.attached() as processor:
+            self._compile(processor)
 
     def _compile(self, processor):
         compiler = processor.new_xslt30_processor()
@@ -187,10 +203,11 @@ class Schematron:
     def svrl(self, document):
         "The SVRL report (bytes) of an XDM document or XML bytes"
         with _Saxon.attached():
-            if not hasattr(document, 'node_kind'):
-                document = _Saxon.parse(document)
+            node = (document if hasattr(document, 'node_kind')
+                else _Saxon.parse(document))
             with self._clone() as executable:
-                result = executable.transform_to_string(xdm_node=document)
+                result = executable.transform_to_string(xdm_node=node)
+            del node  # freed while the thread is attached
         return result.encode('utf-8')
 
     def validate(self, document):
@@ -220,6 +237,33 @@ class Schematron:
             result.append(Finding(self.name, rule_id, flag, text,
                     _short_location(node.get('location', ''))))
         return result
+
+
+def _in_large_stack(func):
+    """Run func in a thread with a large stack and wait for it.
+
+    Compiling a deep stylesheet overflows the stack of a server's request
+    thread (Saxon stops the whole process).  The main thread's stack grows
+    on demand, and a forked worker cannot start Saxon in a new thread: there
+    func runs in place."""
+    if threading.current_thread() is threading.main_thread():
+        return func()
+    errors = []
+
+    def run():
+        try:
+            func()
+        except Exception as error:
+            errors.append(error)
+    previous = threading.stack_size(COMPILE_STACK)
+    try:
+        thread = threading.Thread(target=run, name='saxon-compile')
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _leading_id(text):

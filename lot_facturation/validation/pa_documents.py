@@ -1,21 +1,22 @@
 """Checks of the XML we send to a PA: pyfrctc's XSD and official schematrons.
 
+CDAR lifecycle messages and e-reporting (SPEC P4-P6).
+
 pyfrctc checks the XSD itself (``check_cdar_xsd``, ``check_ereporting_xsd``)
 but runs schematrons through an external Saxon HTTP server, and silently skips
 them when that server is not reachable.  We run the same XSLT files, the ones
-shipped inside pyfrctc, locally with saxonche (Saxon-HE), so a document is
-never sent unchecked.
+shipped inside pyfrctc, locally with saxonche through ``schematron`` (the
+one Saxon runner of the module), so a document is never sent unchecked.
 """
 import importlib.resources
-import os
 import re
-import threading
 from dataclasses import dataclass
 
 import pyfrctc
 from lxml import etree
 
-SVRL = '{http://purl.oclc.org/dsdl/svrl}'
+from .schematron import Schematron
+
 CDAR_XSLT = 'cdar-schematron/BR-FR-CDV-Schematron-CDAR.xslt'
 EREPORTING_XSLT = 'frr-schematron/Flux10.xslt'
 _RULE = re.compile(r'\[([A-Z0-9][A-Za-z0-9_./-]*)')
@@ -51,53 +52,28 @@ class XMLInvalid(ValueError):
             + '; '.join(str(f) for f in self.findings))
 
 
-class _Stylesheets:
-    "Compiled XSLTs, one Saxon processor per process (not fork-safe)."
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._pid = None
-        self._processor = None
-        self._compiled = {}
-
-    def transform(self, relpath, xml_bytes):
-        from saxonche import PySaxonProcessor
-        with self._lock:
-            if self._pid != os.getpid():
-                self._processor = PySaxonProcessor(license=False)
-                self._compiled = {}
-                self._pid = os.getpid()
-            executable = self._compiled.get(relpath)
-            if executable is None:
-                path = importlib.resources.files('pyfrctc').joinpath(relpath)
-                executable = self._processor.new_xslt30_processor(
-                    ).compile_stylesheet(stylesheet_file=str(path))
-                self._compiled[relpath] = executable
-            node = self._processor.parse_xml(
-                xml_text=xml_bytes.decode('utf-8').lstrip('\ufeff'))
-            return executable.transform_to_string(xdm_node=node)
+def _schematron(relpath):
+    "pyfrctc's stylesheet at relpath, compiled once per process."
+    if relpath not in _SCHEMATRONS:
+        path = importlib.resources.files('pyfrctc').joinpath(relpath)
+        _SCHEMATRONS[relpath] = Schematron(
+            relpath, str(path), optimise=False,
+            default_rule=lambda text: (
+                _RULE.match(text).group(1) if _RULE.match(text) else '?'))
+    return _SCHEMATRONS[relpath]
 
 
-_STYLESHEETS = _Stylesheets()
+_SCHEMATRONS = {}
 
 
 def schematron_findings(relpath, xml_bytes):
     "Failed asserts and reports of pyfrctc's schematron at ``relpath``."
-    svrl = etree.fromstring(
-        _STYLESHEETS.transform(relpath, xml_bytes).encode('utf-8'))
-    findings = []
-    for node in svrl.iter(SVRL + 'failed-assert', SVRL + 'successful-report'):
-        text = ' '.join(''.join(node.itertext()).split())
-        match = _RULE.match(text)
-        rule = node.get('id') or (match.group(1) if match else '?')
-        findings.append(Finding(
-            rule=rule, flag=node.get('flag') or 'fatal',
-            location=node.get('location') or '', text=text))
-    return findings
+    return [Finding(rule=f.rule_id, flag=f.flag, location=f.location,
+            text=f.text) for f in _schematron(relpath).validate(xml_bytes)]
 
 
 def _fatal(findings):
-    return [f for f in findings if f.flag not in ('warning', 'information')]
+    return [f for f in findings if f.flag == 'fatal']
 
 
 def _xsd(check, kind, xml_bytes):
