@@ -25,6 +25,10 @@ class BatchLockedError(UserError):
     "Contracts of a batch are held by another transaction (B5)."
 
 
+class LockWaitError(UserError):
+    "A step waited too long for what another transaction holds (B7)."
+
+
 class SendError(UserError):
     "An invoice cannot move to the asked send state or be sent (S2, S3)."
 

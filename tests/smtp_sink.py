@@ -1,8 +1,9 @@
 """A real SMTP server for the tests (aiosmtpd on 127.0.0.1, free port).
 
-It keeps every message it accepted, can refuse them (failure injection)
-and can hold the DATA of the next message until released (to make two
-sends overlap).
+It keeps every message it accepted, can refuse them (failure injection),
+can hold the DATA of the next message until released (to make two sends
+overlap) and can keep a message then drop the connection before its reply
+(a lost reply: the client cannot know the message was kept).
 """
 import email
 import email.policy
@@ -38,6 +39,9 @@ class _Handler:
             envelope.content, policy=email.policy.default)
         with sink.lock:
             sink.messages.append((list(envelope.rcpt_tos), message))
+            drop, sink.drops = sink.drops > 0, max(sink.drops - 1, 0)
+        if drop:
+            server.transport.abort()
         return '250 2.0.0 Message accepted for delivery'
 
 
@@ -46,6 +50,7 @@ class SMTPSink:
         self.messages = []
         self.refusal = None
         self.refused = 0
+        self.drops = 0
         self.lock = threading.Lock()
         self.hold_event = None
         self.holding = threading.Event()
@@ -87,6 +92,10 @@ class SMTPSink:
 
     def accept(self):
         self.refusal = None
+
+    def drop_after_data(self, count=1):
+        "Keep the next count messages, then cut the line before replying"
+        self.drops = count
 
     def hold_next(self):
         "Block the DATA of the next message until release()"

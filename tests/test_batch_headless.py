@@ -49,6 +49,8 @@ def test_b8_command_line_runs_a_batch(config):
 
 
 def test_b8_command_line_stops_on_warning_and_errors(config):
+    "A refused run (warning, nothing to invoice, bad input) writes nothing."
+    Batch = Model.get('account.invoice.batch')
     assert lot_facturation('--date', '2026-02-01').returncode == 0
     warned = lot_facturation('--date', '2026-02-01')
     assert warned.returncode == 1
@@ -57,13 +59,12 @@ def test_b8_command_line_stops_on_warning_and_errors(config):
     assert forced.returncode == 1
     assert 'Nothing to invoice' in forced.stdout
     bad = lot_facturation('--date', '2026-02-31')
-    assert bad.returncode != 0
-    assert 'The date "--date 2026-02-31" is missing or invalid.' in (
-        bad.stderr)
-    unknown = lot_facturation('--date', '2026-02-01', '--company', '999')
-    assert unknown.returncode != 0
-    assert 'Company "999" does not exist.' in unknown.stderr
+    assert bad.returncode == 2
+    assert bad.stderr == ('lot-facturation: The date "--date 2026-02-31" '
+        'is missing or invalid.\n')
     assert len(Model.get('account.invoice').find([])) == 6
+    batch, = Batch.find([])
+    assert batch.number == 'LOT-00001'
 
 
 def test_b8_scheduled_task_runs_template_batches(config):

@@ -5,8 +5,8 @@
 The workflow is data (``TRANSITIONS`` and ``_buttons``); each button is a
 small method delegating to the step that does the work.  Each step is a
 base of ``Batch``, in the file of the same name: ``checks`` (B5),
-``item_collection`` and ``preview`` (B4), ``generation`` (B6), ``posting``
-(B7), ``headless`` (B8), ``summary`` (E3).
+``item_collection`` and ``preview`` (B4), ``generation`` and ``lease``
+(B6), ``posting`` (B7), ``headless`` (B8), ``summary`` (E3).
 """
 import datetime as dt
 
@@ -22,6 +22,7 @@ from .checks import BatchChecks
 from .generation import BatchGeneration
 from .headless import BatchHeadless
 from .item_collection import BatchItems
+from .lease import BatchLease
 from .posting import BatchPosting
 from .preview import BatchPreview
 from .summary import BatchSummary
@@ -39,7 +40,7 @@ MONTHS = [(None, '')] + [(f'{m:02d}', f'{m:02d}') for m in range(1, 13)]
 
 
 # B6: a batch is previewed, generated (running), then done or failed;
-# a failed batch runs again; cancelling removes its draft invoices (refused
+# a failed batch runs again, a stalled running one is resumed; cancelling removes its draft invoices (refused
 # once some are posted) and a cancelled batch can be reset to draft.
 TRANSITIONS = {
     ('draft', 'previewed'),
@@ -57,8 +58,9 @@ TRANSITIONS = {
     }
 
 
-class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
-        BatchPreview, BatchItems, BatchChecks, Workflow, ModelSQL, ModelView):
+class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
+        BatchGeneration, BatchPreview, BatchItems, BatchChecks, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'account.invoice.batch'
     _rec_name = 'number'
 
@@ -222,6 +224,12 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
                     'icon': 'tryton-launch',
                     'depends': ['state', 'invoice_count'],
                     },
+                'resume': {
+                    'invisible': (Eval('state') != 'running')
+                    | ~Eval('stalled', False),
+                    'icon': 'tryton-forward',
+                    'depends': ['state', 'stalled'],
+                    },
                 'post_invoices': {
                     'invisible': (~Eval('state').in_(['done', 'failed'])
                         | ~Eval('draft_invoice_count', 0)),
@@ -360,18 +368,36 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         config = Configuration(1)
         vlist = [v.copy() for v in vlist]
         for values in vlist:
-            if not values.get('number'):
+            if not values.get('number') and not Transaction().context.get(
+                    '_lot_facturation_number_later'):
                 sequence = config.get_multivalue(
                     'invoice_batch_sequence', company=values.get('company'))
                 values['number'] = sequence.get()
         return super().create(vlist)
 
     @classmethod
+    def set_number(cls, batches):
+        "Number the batches created without (``launch``)."
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        config = Configuration(1)
+        for batch in batches:
+            if not batch.number:
+                batch.number = config.get_multivalue(
+                    'invoice_batch_sequence',
+                    company=batch.company.id).get()
+        cls.save(batches)
+
+    def get_rec_name(self, name):
+        return self.number or self.name
+
+    @classmethod
     def copy(cls, batches, default=None):
         default = default.copy() if default else {}
         for name in ['number', 'message', 'previewed_by', 'previewed_at',
                 'generated_by', 'generated_at', 'posted_by', 'posted_at',
-                'sent_by', 'sent_at']:
+                'sent_by', 'sent_at', 'run_token', 'alive_until',
+                'queue_task']:
             default.setdefault(name)
         default.setdefault('proposals', [])
         default.setdefault('invoices', [])
@@ -403,7 +429,8 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
         batches = [b for b in batches
             if (b.state, 'running') in cls._transitions]
         cls.run(batches)
-        cls.__queue__.run_generation(batches)
+        for batch in cls.browse(batches):
+            cls.queue_run(batch, batch.run_token)
 
     @classmethod
     @Workflow.transition('running')
@@ -414,6 +441,13 @@ class Batch(BatchSummary, BatchHeadless, BatchPosting, BatchGeneration,
                 'generated_at': dt.datetime.now(),
                 'message': None,
                 })
+        cls.start_lease(batches)
+
+    @classmethod
+    @ModelView.button
+    def resume(cls, batches):
+        "A stalled run goes on where it stopped (B6)."
+        cls.resume_runs(batches)
 
     @classmethod
     @Workflow.transition('done')

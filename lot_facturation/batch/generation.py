@@ -7,11 +7,14 @@ reporting those another transaction holds), checks that what the preview
 counted is still to invoice, saves its invoices in bulk and links every
 source with a compare-and-set UPDATE: a consumption or a charge that is
 already on an invoice line makes the chunk fail instead of invoicing twice.
-Re-running a batch only looks at the proposals still without invoice.
+Re-running or resuming a batch only looks at the proposals still without
+invoice.  Every chunk renews the batch's lease (``lease.py``): a run whose
+lease another run took over stops.
 """
 import datetime as dt
 import logging
 from collections import defaultdict
+from functools import partial
 
 
 from trytond.i18n import gettext
@@ -21,7 +24,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..common.notices import mail_user, summary, user_language
-from ..common.runner import ChunkRunner, run_inline
+from ..common.runner import ChunkRunner, Superseded, run_inline
 from ..exceptions import BatchError
 from .core_values import load_taxes
 
@@ -29,21 +32,44 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 200
 
 
+def message_of(error):
+    "The text of an error, translated when it is a user error."
+    return getattr(error, 'message', None) or str(error)
+
+
 class BatchGeneration:
     "Invoices created from the preview in committed chunks (B6)."
     __slots__ = ()
 
     @classmethod
-    def run_generation(cls, batches, commit=True, on_progress=None):
+    def run_generation(cls, batches, commit=True, on_progress=None,
+            token=None):
         """Generate (and post when asked) the pending invoices of batches.
 
-        With ``commit`` each chunk is its own transaction; without, all runs
-        in the current transaction (used by unit tests).
+        With ``commit`` each chunk is its own transaction holding the lease
+        ``token`` of the batch (by default the one the batch holds now);
+        without, all runs in the current transaction (unit tests).
+        ``batches`` are records or ids.
         """
         for batch in batches:
-            runner = ChunkRunner() if commit else run_inline
-            with Transaction().set_context(language=user_language()):
-                cls._run_generation(batch.id, runner, on_progress)
+            if not commit:
+                with Transaction().set_context(language=user_language()):
+                    cls._run_generation(int(batch), run_inline, on_progress)
+                continue
+            runner = ChunkRunner()
+            runner.context['language'] = runner(user_language)
+            token = token or runner(cls._run_token, int(batch))
+            if token:
+                runner.guard = partial(cls.hold_lease, int(batch), token)
+            try:
+                cls._run_generation(int(batch), runner, on_progress)
+            except Superseded:
+                logger.info("batch %s: another run took it over", batch)
+            token = None
+
+    @classmethod
+    def _run_token(cls, batch_id):
+        return cls(batch_id).run_token
 
     @classmethod
     def _run_generation(cls, batch_id, runner, on_progress):
@@ -54,12 +80,14 @@ class BatchGeneration:
             chunk = list(chunk)
             try:
                 runner(cls._generate_chunk, batch_id, chunk)
+            except Superseded:
+                raise
             except Exception as error:
                 if not runner.commits:
                     raise
                 logger.exception('batch %s: chunk failed', batch_id)
-                errors.append(str(error))
-                runner(cls._record_failure, batch_id, str(error))
+                errors.append(message_of(error))
+                runner(cls._record_failure, batch_id, message_of(error))
             done += len(chunk)
             if on_progress:
                 on_progress(done, len(pending))
@@ -129,6 +157,11 @@ class BatchGeneration:
 
     @classmethod
     def _finish_generation(cls, batch_id, errors, notices=()):
+        """The run ends: done, or failed when running again would help.
+
+        Invoices another batch (or invoice) already made are reported with
+        it and do not fail the batch: running it again would change nothing.
+        """
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
         batch = cls(batch_id)
@@ -138,15 +171,16 @@ class BatchGeneration:
                 ('invoice', '=', None),
                 ('selected', '=', True),
                 ])
-        messages = list(errors)
-        if skipped:
-            messages.append(gettext('lot_facturation.msg_batch_skipped',
-                    count=len(skipped),
-                    proposals=', '.join(p.party.rec_name
-                        for p in skipped[:10])))
+        taken = Proposal.invoiced_elsewhere(
+            [p for p in skipped if p.outcome == 'changed'])
+        messages = list(errors) + skipped_messages(
+            [p for p in skipped if p.outcome == 'locked'],
+            [p for p in skipped if p.outcome == 'changed' and p not in taken])
         batch.update_progress()
-        batch.message = '\n'.join(messages + list(notices)) or None
+        batch.message = '\n'.join(
+            messages + taken_messages(taken) + list(notices)) or None
         batch.save()
+        cls.end_lease([batch])
         (cls.fail if messages else cls.done)([batch])
         batch.notify_generation()
 
@@ -163,6 +197,33 @@ class BatchGeneration:
             description=summary((self.message or '').splitlines()),
             user=user.id)
         mail_user(user, label, self.message or label)
+
+
+def _parties(proposals):
+    return ', '.join(p.party.rec_name for p in proposals[:10])
+
+
+def skipped_messages(locked, changed):
+    "Why proposals were not generated, and what to do about it."
+    messages = []
+    if locked:
+        messages.append(gettext('lot_facturation.msg_batch_skipped',
+                count=len(locked), proposals=_parties(locked)))
+    if changed:
+        messages.append(gettext('lot_facturation.msg_batch_changed',
+                count=len(changed), proposals=_parties(changed)))
+    return messages
+
+
+def taken_messages(taken):
+    "Proposals that another batch or invoice already billed: by whom."
+    if not taken:
+        return []
+    proposals = sorted(taken, key=lambda p: p.id)
+    others = sorted({o for p in proposals for o in taken[p]})
+    return [gettext('lot_facturation.msg_batch_taken',
+            count=len(proposals), others=', '.join(others[:10]),
+            proposals=_parties(proposals))]
 
 
 class ProposalGeneration:
@@ -219,6 +280,38 @@ class ProposalGeneration:
                 if not ok:
                     changed.add(proposal)
         return changed
+
+    @classmethod
+    def invoiced_elsewhere(cls, proposals):
+        """{proposal: batch numbers (or invoice numbers)} of the proposals
+        whose every selected item is already on another invoice."""
+        pool = Pool()
+        Consumption = pool.get('sale.subscription.line.consumption')
+        Charge = pool.get('account.invoice.pending_charge')
+        items = [i for p in proposals for i in p.items if i.selected]
+        by_key = defaultdict(set)
+        for consumption in Consumption.search(['OR',
+                    ('schedule', 'in', list({i.schedule.id for i in items
+                                if i.schedule and not i.consumption})),
+                    ('id', 'in', [i.consumption.id for i in items
+                            if i.consumption]),
+                    ]):
+            if consumption.invoice_line:
+                invoice = consumption.invoice_line.invoice
+                by_key['schedule', consumption.schedule.id,
+                    consumption.line.id].add(invoice)
+                by_key['consumption', consumption.id].add(invoice)
+        for charge in Charge.browse([i.charge.id for i in items if i.charge]):
+            if charge.invoice_line:
+                by_key['charge', charge.id].add(charge.invoice_line.invoice)
+        result = {}
+        for proposal in proposals:
+            invoices = [by_key.get(i.core_ref()) for i in proposal.items
+                if i.selected]
+            if invoices and all(invoices):
+                result[proposal] = {(i.batch.rec_name if i.batch
+                        else i.rec_name) for s in invoices for i in s}
+        return result
 
     @classmethod
     def create_invoices(cls, proposals):

@@ -5,7 +5,10 @@
 A batch marked *scheduled* is a template: the cron
 ``account.invoice.batch|run_scheduled`` copies it with today's reference date
 and runs the copy headless (preview, generation, posting if asked), like
-Sage's FUNAUTINVC task.  The command line runs a batch the same way.
+Sage's FUNAUTINVC task; it first finishes the stalled batches of the
+company (``lease.py``).  The command line launches a batch in one
+transaction (created, previewed, numbered, started: a refused batch leaves
+nothing behind), then generates it chunk by chunk.
 """
 
 from trytond.model import fields
@@ -48,6 +51,7 @@ class BatchHeadless:
         pool = Pool()
         Date = pool.get('ir.date')
         company = Transaction().context.get('company')
+        cls.resume_stalled()
         templates = cls.search([
                 ('scheduled', '=', True),
                 ('state', '=', 'draft'),
@@ -84,9 +88,26 @@ class BatchHeadless:
             message = getattr(error, 'message', str(error))
             in_new_transaction(cls._headless_failed, batch_id, message)
             return in_new_transaction(cls._state, batch_id)
-        in_new_transaction(cls._mark_running, batch_id)
-        cls.run_generation(cls.browse([batch_id]), on_progress=on_progress)
+        token = in_new_transaction(cls._mark_running, batch_id)
+        cls.run_generation(
+            [batch_id], on_progress=on_progress, token=token)
         return in_new_transaction(cls._state, batch_id)
+
+    @classmethod
+    def launch(cls, values, force=False):
+        """Create, preview, number and start a batch in one transaction.
+
+        Return (batch id, lease token).  A refusal (error, or warning
+        without ``force``) rolls everything back: no draft batch stays and
+        no batch number is used.
+        """
+        with Transaction().set_context(
+                _skip_warnings=force, _lot_facturation_number_later=True):
+            batch, = cls.create([values])
+            cls.preview([batch])
+        cls.set_number([batch])
+        cls.run([batch])
+        return batch.id, cls(batch.id).run_token
 
     @classmethod
     def _headless_preview(cls, batch_id, force):
@@ -101,7 +122,9 @@ class BatchHeadless:
 
     @classmethod
     def _mark_running(cls, batch_id):
-        cls.run(cls.browse([batch_id]))
+        batch = cls(batch_id)
+        cls.run([batch])
+        return cls(batch_id).run_token
 
     @classmethod
     def _state(cls, batch_id):
@@ -110,6 +133,7 @@ class BatchHeadless:
             'state': batch.state, 'number': batch.number,
             'message': batch.message,
             'invoices': len(batch.invoices),
+            'draft': batch.draft_invoice_count,
             'untaxed_amount': batch.untaxed_amount,
             'tax_amount': batch.tax_amount,
             'total_amount': batch.total_amount,

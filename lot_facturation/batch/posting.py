@@ -5,7 +5,9 @@
 Invoices are posted by Tryton's own ``account.invoice.post``, in chunks, in
 invoice-date order (the numbering is gapless and dated).  A chunk that fails
 is posted again invoice by invoice so that one bad invoice is reported
-without stopping the others.
+without stopping the others.  A chunk waits its turn for the strict
+sequence another transaction holds (the runner's bounded lock wait); after
+the wait, posting stops with a message and the batch can be run again.
 """
 import datetime as dt
 
@@ -16,7 +18,8 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..common.notices import summary, user_language
-from ..common.runner import ChunkRunner, in_new_transaction
+from ..common.runner import ChunkRunner, Superseded, in_new_transaction
+from ..exceptions import LockWaitError
 
 POST_CHUNK_SIZE = 100
 
@@ -38,18 +41,43 @@ class BatchPosting:
         errors = []
         for chunk in cls._post_chunks(ids):
             try:
-                runner(cls._post_chunk, chunk)
-            except Exception:
+                errors.extend(cls._post_or_split(runner, chunk))
+            except LockWaitError as error:
                 if not runner.commits:
                     raise
-                for invoice_id in chunk:
-                    try:
-                        runner(cls._post_chunk, [invoice_id])
-                    except Exception as error:
-                        errors.append(runner(
-                                cls._post_error, invoice_id, error))
+                errors.append(gettext('lot_facturation.msg_batch_post_lock',
+                        error=error.message,
+                        count=runner(cls._draft_count, batch_id)))
+                break
         runner(cls._posted, batch_id)
         return errors, notices
+
+    @classmethod
+    def _post_or_split(cls, runner, chunk):
+        "Post a chunk; when it fails, each of its invoices alone."
+        try:
+            runner(cls._post_chunk, chunk)
+            return []
+        except (Superseded, LockWaitError):
+            raise
+        except Exception:
+            if not runner.commits:
+                raise
+        errors = []
+        for invoice_id in chunk:
+            try:
+                runner(cls._post_chunk, [invoice_id])
+            except (Superseded, LockWaitError):
+                raise
+            except Exception as error:
+                errors.append(runner(cls._post_error, invoice_id, error))
+        return errors
+
+    @classmethod
+    def _draft_count(cls, batch_id):
+        Invoice = Pool().get('account.invoice')
+        return Invoice.search_count([
+                ('batch', '=', batch_id), ('state', '=', 'draft')])
 
     @staticmethod
     def _post_chunks(ids):

@@ -3,7 +3,8 @@
 """Deliver customer invoices through their customer's channel (SPEC S3).
 
 An invoice is delivered at most once, even when two sends overlap (two
-users, the nightly job, a batch send, several processes):
+users, the nightly job, a batch send, several processes) or the line to
+the mail server drops:
 
 1. *claim* (own transaction, committed): a compare-and-set
    ``ready -> sending`` stamps the rows with a token; only the rows that
@@ -12,18 +13,19 @@ users, the nightly job, a batch send, several processes):
    error that we retry) and then no longer finds it *ready*.  An exchange
    *in progress* with the e-mail's Message-ID is created at the same time.
 2. *render* (read-only transaction): PDFs and e-mails of the claimed chunk.
-3. *deliver*: the mail server is called synchronously
-   (``trytond.sendmail.send_message(strict=True)``): we know whether it
-   accepted the message.
+3. *hand over* (own transaction): the exchange is stamped
+   ``handover_date`` just before the mail server is called, once
+   (``transports.smtp.send``: no resend when the line drops).
 4. *record* (own transaction per invoice, committed right after the
    server's answer): accepted -> invoice *sent*, exchange *sent*, PDF
-   archived; refused -> invoice back to *ready*, exchange *error*; the
-   next run retries it.
+   archived; refused -> invoice back to *ready*, exchange *error*, the next
+   run retries it; connection lost after the data -> exchange *to check*,
+   the invoice stays *sending*: nothing sends it again until a person
+   decides (*Mark as Sent* / *Send Again* on the exchange).
 
-If the process dies between 3 and 4 the invoice stays *sending* with an
-exchange *in progress*: nothing sends it again (at most once).  A person
-looks for its Message-ID in the mail server's log and clicks *Mark as
-Sent* or *Send Again* on the exchange.
+Claims always end (``claims.py``): a send that raises releases the
+invoices it claimed and did not hand over; the next send releases the
+claims of a process that died, once older than the lease.
 """
 import datetime
 import logging
@@ -72,6 +74,13 @@ class Delivery:
     note: str = ''
     language: str = ''
 
+    @property
+    def hands_over(self):
+        """Whether it calls a transport outside the database (the mail
+        server; a channel with its own transport says so here): then its
+        exchange is stamped first and an interruption is to check."""
+        return self.mail is not None and not self.error
+
 
 @dataclass
 class Outcome:
@@ -88,7 +97,7 @@ class Outcome:
 
     @property
     def delivered(self):
-        return self.status != 'error'
+        return self.status in {'sent', 'pending'}
 
 
 class InvoiceDelivery:
@@ -107,6 +116,7 @@ class InvoiceDelivery:
             # SQLite has a single writer: the caller's pending writes (the
             # wizard's confirmation...) would lock out our own transactions.
             Transaction().commit()
+        in_new_transaction(cls.recover_claims)
         ids = sorted({i.id for i in invoices})
         mail_override = MailOverride(subject, body) if subject or body else None
         outcomes = []
@@ -154,24 +164,37 @@ class InvoiceDelivery:
 
     @classmethod
     def _send_claimed(cls, claimed, mark_printed, mail_override):
-        with Transaction().new_transaction(readonly=True):
-            deliveries = cls._prepare_deliveries(claimed, mail_override)
+        "Deliver a claimed chunk; on any error, release what was not tried."
+        untried = dict(claimed)
         outcomes, server = [], None
         try:
+            with Transaction().new_transaction(readonly=True):
+                deliveries = cls._prepare_deliveries(claimed, mail_override)
             for delivery in deliveries:
+                del untried[delivery.invoice]
+                if delivery.hands_over and not in_new_transaction(
+                        cls.start_handover, delivery.exchange):
+                    continue  # its claim was taken back meanwhile
                 outcome, server = cls._deliver(delivery, server)
-                try:
-                    in_new_transaction(cls._record_outcome, outcome, mark_printed)
-                except Exception:
-                    logger.critical(
-                        "invoice %s delivered (%s) but not recorded: it "
-                        "stays 'sending'", outcome.invoice, outcome.status,
-                        exc_info=True)
-                    raise
+                cls._record_delivery(outcome, mark_printed)
                 outcomes.append(outcome)
+        except Exception as error:
+            if untried:
+                in_new_transaction(cls.release_claims, untried, error)
+            raise
         finally:
             smtp.quit(server)
         return outcomes
+
+    @classmethod
+    def _record_delivery(cls, outcome, mark_printed):
+        try:
+            in_new_transaction(cls._record_outcome, outcome, mark_printed)
+        except Exception:
+            logger.critical(
+                "invoice %s delivered (%s) but not recorded: it stays "
+                "'sending'", outcome.invoice, outcome.status, exc_info=True)
+            raise
 
     @classmethod
     def _prepare_deliveries(cls, claimed, mail_override):
@@ -281,6 +304,11 @@ class InvoiceDelivery:
         outcome.recipients = msg['To']
         try:
             server = smtp.send(msg, server)
+        except smtp.OutcomeUnknown:
+            outcome.status = 'to_check'
+            outcome.message = gettext(
+                'lot_facturation.msg_exchange_outcome_unknown')
+            return outcome, None
         except smtp.SMTPErrors as exception:
             outcome.status = 'error'
             outcome.message = gettext(
@@ -301,11 +329,18 @@ class InvoiceDelivery:
         Email = pool.get('ir.email')
         invoice = cls(outcome.invoice)
         exchange = Exchange(outcome.exchange)
+        if (exchange.status not in {'in_progress', 'to_check'}
+                or invoice.send_state != 'sending'):
+            logger.warning("invoice %s: outcome %s arrived after its send "
+                "was resolved", invoice.id, outcome.status)
+            return
         values = {'recipients': outcome.recipients or None}
         if outcome.pdf:
             values.update(report=outcome.pdf, report_name=outcome.filename)
         Exchange.set_status(
             [exchange], outcome.status, outcome.message, **values)
+        if outcome.status == 'to_check':
+            return
         if not outcome.delivered:
             cls.release_send([invoice])
             return

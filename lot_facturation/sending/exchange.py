@@ -3,12 +3,13 @@
 """Exchange log of the invoices (suivi des échanges, SPEC S6).
 
 One record per delivery attempt of an invoice through a channel.  An
-exchange left *in progress* means the process died between asking the
-mail server to take the message and recording the answer: the message may
-or may not have left.  Nothing resends it automatically (at most once); a
-person checks the mail server's log for its Message-ID and then marks it
-sent or gives the invoice back to the next run (see ``resolve_sent`` and
-``resolve_retry``).
+exchange is *in progress* while a send works on its invoice.  It is *to
+check* when the message may or may not have left: the connection to the
+mail server broke after the message was handed over, or the send died
+after handing it over (``sending/claims.py``).  Nothing resends it
+automatically (at most once); a person checks the mail server's log for
+its Message-ID and then marks it sent or gives the invoice back to the
+next run (see ``resolve_sent`` and ``resolve_retry``).
 """
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
@@ -29,12 +30,15 @@ DIRECTIONS = [
     ]
 STATUSES = [
     ('in_progress', "In Progress"),
+    ('to_check', "To Check"),
     ('pending', "Pending"),
     ('sent', "Sent"),
     ('accepted', "Accepted"),
     ('rejected', "Rejected"),
     ('error', "Error"),
     ]
+# A person decides these: the message may or may not have left
+UNRESOLVED = ['in_progress', 'to_check']
 
 
 class Exchange(ModelSQL, ModelView):
@@ -66,6 +70,9 @@ class Exchange(ModelSQL, ModelView):
     message_id = fields.Char("Message-ID", readonly=True,
         help="The identifier of the e-mail, to find it in the mail "
         "server's log.")
+    handover_date = fields.Timestamp("Handed Over", readonly=True,
+        help="When the message was handed to the mail server: an "
+        "interrupted send after this may have delivered it.")
     report = fields.Binary(
         "Report", readonly=True, filename='report_name',
         file_id='report_id')
@@ -81,15 +88,15 @@ class Exchange(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.status, Index.Equality(cardinality='low')),
-                    where=t.status == 'in_progress'),
+                    where=t.status.in_(UNRESOLVED)),
                 })
         cls._buttons.update({
                 'resolve_sent': {
-                    'invisible': Eval('status') != 'in_progress',
+                    'invisible': ~Eval('status').in_(UNRESOLVED),
                     'depends': ['status'],
                     },
                 'resolve_retry': {
-                    'invisible': Eval('status') != 'in_progress',
+                    'invisible': ~Eval('status').in_(UNRESOLVED),
                     'depends': ['status'],
                     },
                 })
@@ -123,7 +130,7 @@ class Exchange(ModelSQL, ModelView):
         "The message was delivered: the invoice is sent"
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        exchanges = [e for e in exchanges if e.status == 'in_progress']
+        exchanges = [e for e in exchanges if e.status in UNRESOLVED]
         cls.set_status(exchanges, 'sent',
             gettext('lot_facturation.msg_exchange_resolved_sent'))
         Invoice.finish_send([e.invoice for e in exchanges], exchanges)
@@ -134,7 +141,7 @@ class Exchange(ModelSQL, ModelView):
         "The message was not delivered: the next run sends it again"
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        exchanges = [e for e in exchanges if e.status == 'in_progress']
+        exchanges = [e for e in exchanges if e.status in UNRESOLVED]
         cls.set_status(exchanges, 'error',
             gettext('lot_facturation.msg_exchange_resolved_retry'))
         Invoice.release_send([e.invoice for e in exchanges])

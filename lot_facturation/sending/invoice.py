@@ -3,20 +3,21 @@
 """What send processing adds to the customer invoice (SPEC S1-S4).
 
 Each base is one concern, in the file of the same name: the send state
-(S1, S2), the delivery through the customer's channel (S3) and the
-nightly job (S4).  A sent invoice, and its lines, can no longer change.
+(S1, S2), the delivery through the customer's channel and its claims (S3)
+and the nightly job (S4).  A sent invoice, and its lines, can no longer change.
 """
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.pool import PoolMeta
 
 from .auto_send import InvoiceAutoSend
+from .claims import InvoiceClaims
 from .delivery import InvoiceDelivery
 from .send_state import InvoiceSendState
 
 
-class Invoice(InvoiceAutoSend, InvoiceDelivery, InvoiceSendState,
-        metaclass=PoolMeta):
+class Invoice(InvoiceAutoSend, InvoiceDelivery, InvoiceClaims,
+        InvoiceSendState, metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
 

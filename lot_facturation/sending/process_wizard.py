@@ -252,6 +252,6 @@ def summary(outcomes, selected):
             errors=counts.get('error', 0),
             skipped=selected - len(outcomes))]
     for outcome in outcomes:
-        if outcome.status == 'error':
+        if outcome.status in {'error', 'to_check'}:
             lines.append('- %s' % outcome.message)
     return '\n'.join(lines)
