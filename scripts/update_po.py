@@ -33,7 +33,7 @@ os.environ.setdefault('DB_CACHE', str(db_cache.cache_folder()))
 
 import polib  # noqa: E402
 
-import layered_cache  # noqa: E402
+import world  # noqa: E402
 import translations  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def main(argv=None):
         help="exit 1 when strings lack a French translation")
     args = parser.parse_args(argv)
 
-    layered_cache.install()
+    world.install()
     exported = translations.export_po('fr')
     current = (polib.pofile(str(PO_PATH)) if PO_PATH.exists() else [])
     dropped = merge(exported, current)

@@ -13,7 +13,8 @@ from trytond.modules.account.tests.tools import (
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
 from trytond.modules.company.tests.tools import create_company, get_company
-from trytond.tests.tools import activate_modules
+
+from world import activate_modules
 
 MODULES = ['lot_facturation']
 
@@ -143,8 +144,8 @@ def company():
 def standard_world(config):
     """Six customers with one monthly contract each, from 1 January 2026.
 
-    Used as an ``activate_modules`` set-up function: Tryton caches the
-    database once it ran, so each test starts from it in a second.
+    Used as a set-up function of the cached world (``world.py``): built
+    once, each test starts from it in a fraction of a second.
     """
     fiscal_years(2026)
     monthly = recurrence("Monthly", 'monthly')

@@ -8,8 +8,8 @@ Both backends share the folder: Tryton names its SQLite dumps
 ``<hash>-sqlite.dump`` and its PostgreSQL ones ``<hash>-postgresql.dump``
 (``pg_dump`` directory format).
 
-Scenarios with set-up functions start from the cached database of their
-modules alone (see ``layered_cache.py``).
+Every test starts from a cached world (see ``world.py``): the module
+activated, then set-up functions, each layer cached.
 """
 import os
 import pathlib
@@ -35,9 +35,9 @@ if 'DB_CACHE' not in os.environ:
     prune_stale(pathlib.Path(os.environ['DB_CACHE']))
 
 # Imported only now: trytond's test tools read DB_CACHE when imported.
-import layered_cache  # noqa: E402
+import world  # noqa: E402
 
-layered_cache.install()
+world.install()
 
 
 # --- A real SMTP server (aiosmtpd) for the send tests (SPEC S3) ---
@@ -50,3 +50,11 @@ def smtp_server():
     from smtp_sink import SMTPSink
     with SMTPSink() as sink:
         yield sink
+
+
+@pytest.fixture(scope='module', autouse=True)
+def _no_database_left():
+    "Each test file starts without a test database (its world restores one)"
+    yield
+    from trytond.tests.test_tryton import drop_db
+    drop_db()

@@ -20,13 +20,15 @@ from trytond.modules.lot_facturation.formats import pdf_typst
 from trytond.modules.lot_facturation.report.invoice_data import (
     build_documents)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction
+from trytond.tests.test_tryton import drop_db, with_transaction
 
 from tools_certificate import PASSWORD, make_certificate, signature_status
 from tools_invoice_samples import EXEMPT_NOTICE, sample_invoices
-from tools_send import load_french, setup_company
+import world
+from tools_send import company, load_french, setup_company
+
+# The French database of the users, its translations loaded, then the firm
+french = world.transactional(load_french)
 
 PDFAID = 'http://www.aiim.org/pdfa/ns/id/'
 # The long sample's lines: 12 × 450 + 1850 at 20 %, 2.5 × 120 at 10 %,
@@ -90,12 +92,8 @@ def render(invoices, name='typst', variant=None):
 
 class TypstInvoicePdfTestCase(unittest.TestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation', lang='fr')
-        with Transaction().start(DB_NAME, 1) as transaction:
-            load_french()
-            transaction.commit()
+    def setUp(self):
+        world.restore(french, company, lang='fr')
 
     @classmethod
     def tearDownClass(cls):

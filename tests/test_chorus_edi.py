@@ -10,9 +10,11 @@ from trytond.modules.company.tests import set_company
 from trytond.modules.lot_facturation.formats import chorus_return
 from trytond.modules.lot_facturation.exceptions import ChorusError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
+import world
 from tools_chorus import multi_vat_invoices
+from tools_send import company
 
 
 def configure_outbox(company, folder):
@@ -41,9 +43,8 @@ def return_file(*rows, header='numero_facture;statut;date;message'):
 
 class ChorusEDITestCase(unittest.TestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation')
+    def setUp(self):
+        world.restore(company)
 
     @with_transaction()
     def test_c4_export_dropped_in_the_outbox(self):

@@ -11,12 +11,14 @@ from trytond.modules.lot_facturation.billing.send_rules import PROCESSINGS
 from trytond.modules.lot_facturation.exceptions import ChorusError
 from trytond.modules.lot_facturation.exceptions import SendError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+import world
 from test_chorus_signature import configure_certificate
 from tools_certificate import make_certificate, signature_status
 from tools_chorus import multi_vat_invoices
+from tools_send import company
 
 
 def run_wizard(processing, ids=None, values=None):
@@ -41,8 +43,10 @@ class ChorusExportTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module('lot_facturation')
         cls.p12, cls.root = make_certificate()
+
+    def setUp(self):
+        world.restore(company)
 
     def setup(self, count=2, state='ready'):
         Invoice = Pool().get('account.invoice')

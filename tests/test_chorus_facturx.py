@@ -10,9 +10,11 @@ from lxml import etree
 from trytond.modules.company.tests import set_company
 from trytond.modules.lot_facturation.formats import facturx as builder
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
+import world
 from tools_chorus import multi_vat_invoices
+from tools_send import company
 
 NS = {
     'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -27,9 +29,8 @@ def text(tree, path):
 
 class FacturXTestCase(unittest.TestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation')
+    def setUp(self):
+        world.restore(company)
 
     @with_transaction()
     def test_c1_facturx_passes_xsd_multi_line_multi_vat(self):

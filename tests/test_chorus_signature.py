@@ -7,12 +7,14 @@ from trytond.modules.company.tests import set_company
 from trytond.modules.lot_facturation.formats import facturx as builder
 from trytond.modules.lot_facturation.formats import signature
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.tools.logging import format_args
 from trytond.transaction import Transaction
 
+import world
 from tools_certificate import PASSWORD, make_certificate, signature_status
 from tools_chorus import multi_vat_invoices
+from tools_send import company
 
 
 def configure_certificate(company, p12, password=PASSWORD):
@@ -29,8 +31,10 @@ class SignatureTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module('lot_facturation')
         cls.p12, cls.root = make_certificate()
+
+    def setUp(self):
+        world.restore(company)
 
     def facturx_pdf(self, sign=True):
         pool = Pool()

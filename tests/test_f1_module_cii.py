@@ -11,10 +11,11 @@ import unittest
 from trytond.modules.company.tests import set_company
 from trytond.modules.lot_facturation.validation import gate, messages
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
+import world
 from tools_einvoice_shapes import SHAPES, shape_xmls
-from tools_send import setup_company
+from tools_send import company, setup_company
 
 FRENCH_SHAPES = [name for name, _ in SHAPES
     if name not in {'reverse_charge', 'foreign_customer'}]
@@ -22,9 +23,8 @@ FRENCH_SHAPES = [name for name, _ in SHAPES
 
 class ModuleCIITestCase(unittest.TestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation')
+    def setUp(self):
+        world.restore(company)
 
     @with_transaction()
     def test_f1_module_cii_passes_the_gate_once_the_data_is_complete(self):

@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+import world
 from tools_chorus import multi_vat_invoices
+from tools_send import company
 
 # description, quantity, unit price, amount, VAT rate, VAT amount, tax, code
 EXPECTED = [
@@ -47,9 +49,8 @@ def rows(data, delimiter=',', encoding='utf-8'):
 
 class InvoiceExportTestCase(unittest.TestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation')
+    def setUp(self):
+        world.restore(company)
 
     def setup(self):
         env, (invoice,) = multi_vat_invoices()

@@ -18,7 +18,7 @@ from trytond.tests.test_tryton import DB_NAME
 from faults import crash, option
 from test_send import DURAND, MARTIN, _set_portal, ready_invoices
 from test_send_process import _exchanges, states
-from tools_send import committed_database
+from tools_send import committed_database, prepare
 
 PAPER = (("Papier SA",), {'channel': 'paper'})
 CHORUS = (("Ministère",), {'channel': 'chorus'})
@@ -57,7 +57,7 @@ def smtp_env(smtp_server):
 
 def test_s3_lost_reply_is_to_check_and_never_resent(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN, DURAND])
+        company, ids = prepare(ready_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
         smtp_server.drop_after_data(2)
         assert run(send, ids, context=ctx) == ['to_check', 'to_check']
@@ -83,7 +83,7 @@ def test_s3_lost_reply_is_to_check_and_never_resent(smtp_server):
 def test_s3_send_killed_after_its_claim_releases_every_claim(smtp_server):
     "Whatever the channel: e-mail, paper, portal notice, Chorus Pro."
     with committed_database() as run:
-        company, ids = run(ready_invoices,
+        company, ids = prepare(ready_invoices,
             [MARTIN, DURAND, PAPER, PORTAL, CHORUS])
         run(_set_portal, 'https://portail.example/espace/',
             context={'company': company})
@@ -106,7 +106,7 @@ def test_s3_send_killed_after_its_claim_releases_every_claim(smtp_server):
 
 def test_s3_send_killed_after_handing_over_never_resends(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN, DURAND])
+        company, ids = prepare(ready_invoices, [MARTIN, DURAND])
         crash('handover:1', 'send', DB_NAME, '1', str(company),
             *map(str, ids), env=smtp_env(smtp_server))
         assert len(smtp_server.messages) == 1  # accepted, never recorded
@@ -133,7 +133,7 @@ def _send_with_broken_rendering(ids):
 
 def test_s3_send_that_raises_releases_what_it_claimed(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN, DURAND])
+        company, ids = prepare(ready_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
         run(_send_with_broken_rendering, ids, context=ctx)
         assert run(states, ids) == ['ready', 'ready']

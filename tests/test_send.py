@@ -7,7 +7,8 @@ from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 
 from tools_send import (
-    committed_database, create_customer, create_invoices, setup_company)
+    committed_database, create_customer, create_invoices, prepare,
+    setup_company)
 
 
 def pdf_text(data):
@@ -52,7 +53,7 @@ MARTIN = (("Boulangerie Martin",),
 
 def test_s3_send_email_with_pdf(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN])
+        company, ids = prepare(ready_invoices, [MARTIN])
         outcomes = run(send, ids, context={'company': company})
         assert [o.status for o in outcomes] == ['sent']
         invoice, = run(read, ids)
@@ -81,7 +82,7 @@ DURAND = (("Garage Durand",),
 def test_s3_send_email_failure_keeps_ready(smtp_server):
     "Refused then accepted: never sent twice, the error is logged"
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN])
+        company, ids = prepare(ready_invoices, [MARTIN])
         smtp_server.refuse('550 5.7.1 Mailbox unavailable')
         outcome, = run(send, ids, context={'company': company})
         assert outcome.status == 'error'
@@ -107,7 +108,7 @@ def test_s3_send_email_failure_keeps_ready(smtp_server):
 
 def test_s3_send_temporary_failure_retried_next_run(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN])
+        company, ids = prepare(ready_invoices, [MARTIN])
         smtp_server.refuse('451 4.3.0 Try again later')
         outcome, = run(send, ids, context={'company': company})
         assert outcome.status == 'error' and '451' in outcome.message
@@ -120,7 +121,7 @@ def test_s3_send_temporary_failure_retried_next_run(smtp_server):
 
 def test_s3_send_without_email_address(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [(("Sans Courriel",), {})])
+        company, ids = prepare(ready_invoices, [(("Sans Courriel",), {})])
         outcome, = run(send, ids, context={'company': company})
         assert outcome.status == 'error'
         assert "n'a pas d'adresse électronique" in outcome.message
@@ -137,7 +138,7 @@ def _set_portal(url):
 
 def test_s3_send_portal_notice(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [(("Celeu Groupe",),
+        company, ids = prepare(ready_invoices, [(("Celeu Groupe",),
                     {'email': 'paul@celeu.example', 'lang': 'fr',
                         'channel': 'portal'})])
         run(_set_portal, 'https://portail.example/espace/',
@@ -159,7 +160,7 @@ def test_s3_send_portal_notice(smtp_server):
 
 def test_s3_send_paper_and_chorus(smtp_server):
     with committed_database() as run:
-        company, ids = run(ready_invoices, [
+        company, ids = prepare(ready_invoices, [
                 (("Papier SA",), {'channel': 'paper'}),
                 (("Ministère",), {'channel': 'chorus'}),
                 ])
@@ -183,7 +184,7 @@ def test_s1_sent_invoice_cannot_be_modified(smtp_server):
     import pytest
     from trytond.model.exceptions import AccessError
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN, DURAND])
+        company, ids = prepare(ready_invoices, [MARTIN, DURAND])
         run(_write, ids[1:], {'description': "Modifiable tant que non envoyée"})
         run(send, ids[:1], context={'company': company})
         with pytest.raises(AccessError, match='envoyée au destinataire'):
@@ -218,7 +219,7 @@ def _pdf_with_period(ids):
 
 def test_s3_pdf_shows_period_invoiced():
     with committed_database() as run:
-        company, ids = run(ready_invoices, [MARTIN])
+        company, ids = prepare(ready_invoices, [MARTIN])
         text = run(_pdf_with_period, ids, context={'company': company})
         assert 'Période du 01.03.2026 au 31.03.2026' in text
         assert 'PÉRIODE DE PRESTATION' in text.upper()

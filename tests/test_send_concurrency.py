@@ -4,7 +4,7 @@ import threading
 from trytond.pool import Pool
 
 from test_send import DURAND, MARTIN, ready_invoices
-from tools_send import committed_database, run, shared_database
+from tools_send import committed_database, prepare, run, shared_database
 
 
 def send(ids):
@@ -47,7 +47,7 @@ def _assert_each_once(smtp_server, results, ids):
 def test_s3_no_double_send_while_first_send_is_in_smtp(smtp_server):
     "The second send starts while the first waits for the mail server"
     with committed_database():
-        company, ids = run(ready_invoices, [MARTIN, DURAND], 3)
+        company, ids = prepare(ready_invoices, [MARTIN, DURAND], 3)
         with shared_database() as database:
             smtp_server.hold_next()
             threads, results, errors = _in_threads(
@@ -65,7 +65,7 @@ def test_s3_no_double_send_while_first_send_is_in_smtp(smtp_server):
 def test_s3_no_double_send_racing_sends(smtp_server):
     "Three sends started together over the same invoices"
     with committed_database():
-        company, ids = run(ready_invoices, [MARTIN, DURAND], 4)
+        company, ids = prepare(ready_invoices, [MARTIN, DURAND], 4)
         with shared_database() as database:
             threads, results, errors = _in_threads(
                 database, company, ids, count=3)

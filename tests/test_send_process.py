@@ -11,7 +11,8 @@ from trytond.transaction import Transaction
 
 from test_send import DURAND, MARTIN, read
 from tools_send import (
-    committed_database, create_customer, create_invoices, setup_company)
+    committed_database, create_customer, create_invoices, prepare,
+    setup_company)
 
 
 def posted_invoices(customers, count=1, bill_of_exchange=None):
@@ -67,7 +68,7 @@ def test_s2_defaults_follow_seed_003():
 def test_s2_walk_prepare_hold_internal_requeue():
     "Seed 003: prepare -> hold -> keep internal -> put back -> prepare"
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN, DURAND])
+        company, ids = prepare(posted_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
         run(wizard, 'prepare', ids[:1], context=ctx)  # on a selection
         assert run(states, ids) == ['ready', 'pending']
@@ -91,7 +92,7 @@ def _printed(ids):
 
 def test_s2_print_updates_print_date_preview_does_not():
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN, DURAND])
+        company, ids = prepare(posted_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
         result = run(wizard, 'preview', context=ctx)
         (_, data), = result['actions']
@@ -119,7 +120,7 @@ def test_s2_print_many_invoices_as_one_pdf():
     import io
     import pypdf
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN, DURAND])
+        company, ids = prepare(posted_invoices, [MARTIN, DURAND])
         ext, content, _, name = run(_render, ids, context={'company': company})
         assert ext == 'pdf'
         assert len(pypdf.PdfReader(io.BytesIO(content)).pages) == 2
@@ -127,7 +128,7 @@ def test_s2_print_many_invoices_as_one_pdf():
 
 def test_s2_print_bills_only_bill_of_exchange():
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN], 1, 'lcr')
+        company, ids = prepare(posted_invoices, [MARTIN], 1, 'lcr')
         ctx = {'company': company}
         (_, data), = run(wizard, 'print_bills', context=ctx)['actions']
         assert data['ids'] == ids
@@ -145,7 +146,7 @@ def test_s2_print_bills_only_bill_of_exchange():
 def test_s2_send_asks_confirmation(smtp_server):
     from trytond.exceptions import UserWarning
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN])
+        company, ids = prepare(posted_invoices, [MARTIN])
         ctx = {'company': company}
         run(wizard, 'prepare', context=ctx)
         with pytest.raises(UserWarning, match="l'envoi de 1 facture\\(s\\) "
@@ -161,7 +162,7 @@ def test_s2_send_asks_confirmation(smtp_server):
 def test_s2_chorus_retrieves_the_sent_chorus_invoices():
     "The extension point is filled by C3 (tests/test_chorus_export.py)"
     with committed_database() as run:
-        company, ids = run(posted_invoices, [(("Ministère",),
+        company, ids = prepare(posted_invoices, [(("Ministère",),
                     {'channel': 'chorus'})])
         run(_prepare, ids)
         assert run(_send, ids, context={'company': company}) == ['pending']
@@ -211,7 +212,7 @@ def _run_cron():
 
 def test_s4_nightly_sends_ready_invoices_older_than_n_days(smtp_server):
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN, DURAND], 2)
+        company, ids = prepare(posted_invoices, [MARTIN, DURAND], 2)
         old, recent = ids[:2], ids[2:3]  # ids[3] stays pending
         run(_prepare, old + recent)
         run(_age, old, 5)
@@ -227,7 +228,7 @@ def test_s4_nightly_sends_ready_invoices_older_than_n_days(smtp_server):
 
 def test_s4_nightly_month_end_only(smtp_server):
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN])
+        company, ids = prepare(posted_invoices, [MARTIN])
         run(_prepare, ids)
         run(_configure, 0, True, context={'company': company})
         ctx = {'company': company}
@@ -270,7 +271,7 @@ def _send(ids):
 
 def test_s6_exchange_in_progress_is_never_resent(smtp_server):
     with committed_database() as run:
-        company, ids = run(posted_invoices, [MARTIN, DURAND])
+        company, ids = prepare(posted_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
         run(_prepare, ids)
         run(_claim, ids)  # then the process "dies"

@@ -1,6 +1,12 @@
 """Customer invoices for the send tests, built like Tryton's own tests
-(company, chart with a 20 % VAT, fiscal year with invoice sequences)."""
+(company, chart with a 20 % VAT, fiscal year with invoice sequences).
+
+The company, its chart and fiscal year are the cached world ``company``
+(``world.py``): ``world.restore(company)`` (English) or
+``committed_database()`` (French) give a database that has them, and
+``setup_company()`` then only looks them up."""
 import datetime
+import functools
 import os
 import shutil
 import sqlite3
@@ -18,8 +24,11 @@ import trytond.config as config
 from stdnum import iban
 from trytond import backend
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction, TransactionError
+from trytond.tests.test_tryton import DB_NAME, drop_db
+from trytond.transaction import Transaction
+
+import world
+from world import prepare, run  # noqa: F401 (the send tests' runners)
 
 SIREN = '552100554'
 MODULE = 'lot_facturation'
@@ -81,52 +90,106 @@ def add_company_iban(env):
 
 
 def setup_company(today=None):
-    "Company, chart, taxes, fiscal year: return a namespace"
+    """Company, chart, taxes, fiscal year: return a namespace
+
+    Those of the cached world when the database has them (``company``),
+    created otherwise."""
+    today = today or datetime.date.today()
+    Company = Pool().get('company.company')
+    companies = Company.search([], order=[('id', 'ASC')], limit=1)
+    if companies:
+        return _company_env(companies[0], today)
+    return _create_company(today)
+
+
+def _create_company(today):
     pool = Pool()
     Company = pool.get('company.company')
-    FiscalYear = pool.get('account.fiscalyear')
     Tax = pool.get('account.tax')
     Account = pool.get('account.account')
     PaymentTerm = pool.get('account.invoice.payment_term')
-    Journal = pool.get('account.journal')
-    today = today or datetime.date.today()
     currency = create_currency('EUR')
     currency.symbol = '€'
     currency.save()
     add_currency_rate(currency, 1)
     company = Company(party=_company_party(), currency=currency)
     company.save()
-    env = types.SimpleNamespace(company=company, today=today)
     with set_company(company):
         create_chart(company, chart='account.account_template_root_%s'
             % Transaction().language[:2])
-        with Transaction().set_context(language='en'):
-            # Tryton's helpers search sequence types by English name
-            fiscalyear = set_invoice_sequences(
-                get_fiscalyear(company, today))
-            fiscalyear.save()
-        FiscalYear.create_period([fiscalyear])
+        _fiscal_year(company, today)
         tax_account, = Account.search([
                 ('type.payable', '=', True), ('closed', '!=', True),
                 ('party_required', '=', False), ('company', '=', company.id),
                 ], limit=1)
-        env.tax = Tax(name="TVA 20 %", description="TVA 20 %",
+        Tax(name="TVA 20 %", description="TVA 20 %",
             type='percentage', rate=Decimal('0.2'), company=company,
-            invoice_account=tax_account, credit_note_account=tax_account)
-        env.tax.save()
+            invoice_account=tax_account,
+            credit_note_account=tax_account).save()
+        PaymentTerm(name="30 jours",
+            lines=[{'type': 'remainder', 'relativedeltas': [{'days': 30}]}]
+            ).save()
+    env = _company_env(company, today)
+    add_company_iban(env)
+    return env
+
+
+def _fiscal_year(company, today):
+    """The fiscal year of today with its periods, created when missing,
+    open in every journal (as once a first move was posted in each)"""
+    pool = Pool()
+    FiscalYear = pool.get('account.fiscalyear')
+    Journal = pool.get('account.journal')
+    JournalPeriod = pool.get('account.journal.period')
+    if FiscalYear.search([('company', '=', company.id),
+                ('start_date', '<=', today), ('end_date', '>=', today)]):
+        return
+    with Transaction().set_context(language='en'):
+        # Tryton's helpers search sequence types by English name
+        fiscalyear = set_invoice_sequences(get_fiscalyear(company, today))
+        fiscalyear.save()
+    FiscalYear.create_period([fiscalyear])
+    JournalPeriod.create([{'journal': j.id, 'period': p.id}
+            for j in Journal.search([]) for p in fiscalyear.periods])
+
+
+def _company_env(company, today):
+    "The namespace of the company's records the tests use"
+    pool = Pool()
+    Tax = pool.get('account.tax')
+    Account = pool.get('account.account')
+    PaymentTerm = pool.get('account.invoice.payment_term')
+    Journal = pool.get('account.journal')
+    first = [('id', 'ASC')]
+    env = types.SimpleNamespace(company=company, today=today)
+    with set_company(company):
+        _fiscal_year(company, today)
+        env.tax, = Tax.search([('company', '=', company.id),
+                ('name', '=', "TVA 20 %")], order=first, limit=1)
         env.revenue, = Account.search([
                 ('type.revenue', '=', True), ('closed', '!=', True),
                 ('company', '=', company.id),
                 ], limit=1)
         env.journal, = Journal.search([('type', '=', 'revenue')], limit=1)
-        env.payment_term = PaymentTerm(name="30 jours",
-            lines=[{'type': 'remainder', 'relativedeltas': [{'days': 30}]}])
-        env.payment_term.save()
-        add_company_iban(env)
+        env.payment_term, = PaymentTerm.search(
+            [('name', '=', "30 jours")], order=first, limit=1)
     return env
 
 
 PUBLIC_SIREN, PUBLIC_SIRET = '217500016', '21750001600019'
+
+
+def _company_world(year):
+    "The company, chart, 20 % VAT and fiscal year of year"
+    _create_company(datetime.date(year, 6, 1))
+
+
+def company_of(year):
+    "The cached world set-up of the company with the fiscal year of year"
+    return world.transactional(functools.partial(_company_world, year))
+
+
+company = company_of(datetime.date.today().year)
 
 
 def create_customer(name, email=None, channel='email', lang=None,
@@ -201,33 +264,19 @@ def create_invoices(env, customers, count=1, amount=Decimal('100.00'),
 
 
 @contextmanager
-def committed_database():
+def committed_database(*setups, lang='fr'):
     """A test database that the code under test may commit in.
 
     The send processing commits on its own (claim, then every delivery):
     such tests cannot run inside one rolled-back transaction.  The database
-    is restored from DB_CACHE before and dropped after.  Its language is
-    French, like the users'.  Yield ``run``."""
-    drop_db()
-    activate_module(MODULE, lang='fr')
+    is the cached world of setups (by default ``company``), restored
+    before and dropped after.  Its language is French, like the users'.
+    Yield ``run``."""
+    world.restore(*(setups or [company]), lang=lang)
     try:
         yield run
     finally:
         drop_db()
-
-
-def run(func, *args, user=1, context=None, database=None):
-    """Run func in its own committed transaction, as the server runs a
-    call: retried with the locks it asks for"""
-    extras = {}
-    context = dict({'_skip_warnings': True}, **(context or {}))
-    while True:
-        try:
-            with Transaction().start(database or DB_NAME, user,
-                    context=context, **extras):
-                return func(*args)
-        except TransactionError as exception:
-            exception.fix(extras)
 
 
 @contextmanager

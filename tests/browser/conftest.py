@@ -1,7 +1,9 @@
 """End-to-end browser tests: the French web client (sao) on the demo data.
 
-One session builds a fresh French demo database with ``scripts/run-demo``
-(in ``test-output/browser/demo``, never the developer's ``demo/``), starts a
+One session takes a French demo database built by ``scripts/run-demo`` (in
+``test-output/browser/demo``, never the developer's ``demo/``; a copy of
+the same build while nothing it depends on changed, see ``build_demo``),
+starts a
 test SMTP server (``tests/smtp_sink.py``) and ``trytond`` serving sao on a
 free port of 127.0.0.1 with Tryton's ``[email] uri`` pointing at that
 server, then drives Debian's Chromium through Playwright.  Playwright never
@@ -10,6 +12,8 @@ downloads a browser here: ``executable_path`` is ``/usr/bin/chromium``.
 Run them with ``scripts/run-tests browser`` (a stage of ``make test``).
 Screenshots of every step land in ``test-output/browser/``.
 """
+import datetime
+import hashlib
 import os
 import pathlib
 import shutil
@@ -33,6 +37,7 @@ TEST_ENV = ['TRYTOND_DATABASE__URI', 'TRYTOND_DATABASE_URI',
     'TRYTOND_DATABASE__PATH', 'DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG']
 
 sys.path.insert(0, str(ROOT / 'tests'))
+import db_cache  # noqa: E402
 from smtp_sink import SMTPSink, free_port  # noqa: E402
 
 
@@ -43,14 +48,16 @@ def clean_env(**extra):
 
 
 def build_demo(folder):
-    """A fresh French demo database in folder (scripts/run-demo).
+    """The French demo database in folder, as scripts/run-demo builds it.
 
-    Developers iterating on these tests may set BROWSER_REUSE_DEMO=1: the
-    database built by the previous session (kept untouched in
-    .cache/browser-demo/) is copied instead of rebuilt.  CI never sets it.
+    Built once per version of what makes it (``demo_key``) and kept
+    untouched in .cache/browser-demo/<key>/: a later session copies that
+    build, the very database a fresh one would give.  BROWSER_FRESH_DEMO=1
+    builds anew; a fresh clone (CI) always builds.
     """
-    pristine = ROOT / '.cache' / 'browser-demo'
-    if os.environ.get('BROWSER_REUSE_DEMO') == '1' and pristine.is_dir():
+    cache = ROOT / '.cache' / 'browser-demo'
+    pristine = cache / demo_key()
+    if os.environ.get('BROWSER_FRESH_DEMO') != '1' and pristine.is_dir():
         shutil.copytree(pristine, folder)
         return
     log = OUTPUT / 'run-demo.log'
@@ -60,8 +67,20 @@ def build_demo(folder):
             stdout=output, stderr=subprocess.STDOUT)
     if result.returncode:
         pytest.fail(f"scripts/run-demo failed, see {log}", pytrace=False)
-    shutil.rmtree(pristine, ignore_errors=True)
-    shutil.copytree(folder, pristine)
+    shutil.rmtree(cache, ignore_errors=True)  # builds of other versions
+    shutil.copytree(folder, pristine.with_suffix('.part'))
+    pristine.with_suffix('.part').rename(pristine)
+
+
+def demo_key():
+    """What the demo database depends on: the module and Tryton versions
+    (``db_cache.digest``), the scripts that build it and the date (the
+    demo data are dated from today)."""
+    sha = hashlib.sha1(db_cache.digest(test_helpers=False).encode())
+    scripts = ROOT / 'scripts'
+    for path in [scripts / 'run-demo', *sorted(scripts.glob('demo_*.py'))]:
+        sha.update(path.read_bytes())
+    return f'{datetime.date.today().isoformat()}-{sha.hexdigest()[:12]}'
 
 
 def write_config(folder, port, smtp_uri):
