@@ -310,7 +310,7 @@ def create_exempt_tax(company):
     name, notice, vatex = fx.EXEMPT_TAX
     if Tax.find([('company', '=', company.id), ('name', '=', name)]):
         return
-    normal = tax(company, "T.V.A. Vente de services Taux Normal")
+    normal = tax(company, "T.V.A. Vente de services 20%")
     exempt = Tax(name=name, description=name, type='percentage',
         rate=Decimal(0), company=company, legal_notice=notice,
         invoice_account=normal.invoice_account,

@@ -59,7 +59,9 @@ def test_b6_contracts_held_elsewhere_are_reported_locked(config):
     batch.reload()
     if backend.name == 'postgresql':
         assert batch.state == 'failed'
-        assert batch.message.startswith('2 invoice(s) were not generated:')
+        assert batch.message == ('2 invoices were not generated (contracts '
+            'locked by another user): Customer 1, Customer 2. Run the batch '
+            'again to finish.')
         assert sorted(p.party.code for p in batch.proposals
             if p.outcome == 'locked') == ['C001', 'C002']
         assert len(invoices()) == 4

@@ -39,8 +39,8 @@ BASES = {Decimal('0.20'): 12 * Decimal('450') + Decimal('1850'),
 
 
 def euros(amount):
-    "French text of an amount as Tryton's fr language prints it"
-    return '%s €' % format(amount, '.2f').replace('.', ',')
+    "French text of an amount as Tryton's fr language prints it: 9 672,18 €"
+    return '%s €' % format(amount, ',.2f').replace(',', ' ').replace('.', ',')
 
 
 def pdf_text(pdf):

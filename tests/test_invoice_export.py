@@ -80,7 +80,7 @@ class InvoiceExportTestCase(unittest.TestCase):
                 invoice.invoice_date.isoformat())
             self.assertEqual(row['Due Date'], self.due.isoformat())
             self.assertEqual(row['Customer'], "Mairie de Villeurbanne")
-            self.assertEqual(row['Reference'], "SERVICE-COMPTA")
+            self.assertEqual(row['Reference'], "Marché 2026-14")
             self.assertEqual(row['Currency'], 'EUR')
             self.assertEqual(row['Line'], str(number))
             self.assertEqual(row['Account'], self.revenue.code or '')
@@ -110,7 +110,7 @@ class InvoiceExportTestCase(unittest.TestCase):
             self.assertEqual(row['DueDate'], self.due.strftime('%d/%m/%Y'))
             self.assertEqual(row['Terms'], "30 jours")
             self.assertEqual(row['Location'], '')
-            self.assertEqual(row['Memo'], "SERVICE-COMPTA")
+            self.assertEqual(row['Memo'], "Marché 2026-14")
             self.assertEqual(row['Item(Product/Service)'],
                 expected[7] or expected[0])
             self.assertEqual(row['Currency'], 'EUR')
@@ -138,7 +138,7 @@ class InvoiceExportTestCase(unittest.TestCase):
                 '!TRNS': 'TRNS', 'TRNSID': '', 'TRNSTYPE': 'INVOICE',
                 'DATE': date, 'ACCNT': invoice.account.name,
                 'NAME': "Mairie de Villeurbanne", 'AMOUNT': '1075.98',
-                'DOCNUM': invoice.number, 'MEMO': "SERVICE-COMPTA",
+                'DOCNUM': invoice.number, 'MEMO': "Marché 2026-14",
                 'DUEDATE': self.due.strftime('%m/%d/%Y'),
                 'TERMS': "30 jours"})
         lines, taxes = spls[:4], spls[4:]
@@ -177,7 +177,7 @@ class InvoiceExportTestCase(unittest.TestCase):
                     'POAddressLine4': '', 'POCity': "Lyon", 'PORegion': '',
                     'POPostalCode': '69003', 'POCountry': '',
                     '*InvoiceNumber': invoice.number,
-                    'Reference': "SERVICE-COMPTA",
+                    'Reference': "Marché 2026-14",
                     '*InvoiceDate': invoice.invoice_date.strftime('%d/%m/%Y'),
                     '*DueDate': self.due.strftime('%d/%m/%Y'),
                     'Total': '1075.98', 'Discount': '',

@@ -44,11 +44,12 @@ def two_due_dates_term():
 
 
 def company_iban(env):
-    "An IBAN on the company, printed in the payment block"
+    "The company's only IBAN, printed in the payment block"
     pool = Pool()
     Bank = pool.get('bank')
     Party = pool.get('party.party')
     Account = pool.get('bank.account')
+    Account.delete(Account.search([('owners', '=', env.company.party.id)]))
     bank_party = Party(name="Crédit Agricole")
     bank_party.save()
     bank = Bank(party=bank_party, bic='AGRIFRPP')

@@ -168,19 +168,24 @@ class BatchChecks:
             and local_datetime(b.generated_at, self.company).date() == today
             and self.overlaps(b)]
 
-    def warn_previewed_elsewhere(self, proposals):
-        "Another open preview holds some of the items of these proposals"
-        pool = Pool()
-        Item = pool.get('account.invoice.batch.item')
-        Warning = pool.get('res.user.warning')
-        Lang = pool.get('ir.lang')
-        keys = {k: set() for k in ['schedule', 'consumption', 'charge']}
+    @staticmethod
+    def item_sources(proposals, keys=None):
+        "{'schedule'|'consumption'|'charge': ids} of the proposals' items"
+        keys = keys or {k: set() for k in ['schedule', 'consumption', 'charge']}
         for proposal in proposals:
             for values in proposal.item_values:
                 for key in ['charge', 'consumption', 'schedule']:
                     if values.get(key):
                         keys[key].add(values[key])
                         break
+        return keys
+
+    def warn_previewed_elsewhere(self, keys):
+        "Another open preview holds some of these items (item_sources)"
+        pool = Pool()
+        Item = pool.get('account.invoice.batch.item')
+        Warning = pool.get('res.user.warning')
+        Lang = pool.get('ir.lang')
         sources = ['OR'] + [(k, 'in', sorted(v)) for k, v in keys.items() if v]
         if len(sources) == 1:
             return

@@ -42,10 +42,10 @@ class BatchPreview:
                 until=self.reference_date)
             self.clear_proposals()
             context = self.item_context(contracts)
-            count, dates = 0, set()
+            count, dates, sources = 0, set(), None
             for chunk in self.preview_chunks(contracts):
                 proposals = self.price_items(chunk, context)
-                self.warn_previewed_elsewhere(proposals)
+                sources = self.item_sources(proposals, sources)
                 self.store_proposals(proposals)
                 count += len(proposals)
                 dates.update(p.header.invoice_date for p in proposals)
@@ -56,6 +56,7 @@ class BatchPreview:
         self.check_dates(dates)
         # Only once there is something to invoice: warnings about it
         self.warn_generated_today()
+        self.warn_previewed_elsewhere(sources)
         self.mark_previewed()
 
     def planned_invoice_date(self):

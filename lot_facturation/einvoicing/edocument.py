@@ -129,7 +129,7 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
             or None)
 
     @cached_property
-    def order_reference(self):
+    def purchase_order_number(self):
         "Chorus Pro engagement number (BT-13)"
         return self.invoice.chorus_engagement or None
 

@@ -15,7 +15,8 @@ from ..validation import codes
 class Tax(metaclass=PoolMeta):
     __name__ = 'account.tax'
 
-    vatex_code = fields.Selection('get_vatex_codes', "VATEX Code",
+    vatex_code = fields.Selection(
+        [(None, '')] + [(c, c) for c in codes.vatex_codes()], "VATEX Code",
         help="The exemption reason code of the e-invoices (BT-121), "
         "beside the legal notice, e.g.:\n"
         "- VATEX-EU-AE: reverse charge (autoliquidation),\n"
@@ -27,5 +28,13 @@ class Tax(metaclass=PoolMeta):
         "(training, health...).")
 
     @classmethod
-    def get_vatex_codes(cls):
-        return [(None, '')] + [(c, c) for c in codes.vatex_codes()]
+    def __setup__(cls):
+        super().__setup__()
+        # account_fr extends this list with its labelled French codes:
+        # one entry per code, with its label when a module gives one
+        labels = {}
+        for code, label in cls.vatex_code.selection:
+            if labels.get(code, code) == code:
+                labels[code] = label
+        cls.vatex_code.selection = sorted(labels.items(),
+            key=lambda item: (item[0] is not None, item[0] or ''))

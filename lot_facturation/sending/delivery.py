@@ -80,8 +80,7 @@ class Delivery:
         """Whether it calls a transport outside the database (the mail
         server; a channel with its own transport says so here): then its
         exchange is stamped first and an interruption is to check."""
-        return ((self.mail is not None or self.channel == 'pa')
-            and not self.error)
+        return self.mail is not None and not self.error
 
 
 @dataclass
