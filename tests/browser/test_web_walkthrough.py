@@ -250,10 +250,11 @@ def exchange_log(client):
     "Open 'Suivi des échanges' on every exchange; the count it shows"
     client.open_menu(*BATCH_MENU, "Suivi des échanges")
     client.hide_menu()
-    # It opens on the errors to handle, then those in progress
+    # It opens on the errors to handle, then those to check, in progress
     tabs = client.tab.locator('.nav-tabs a')
     expect(tabs.first).to_contain_text("Erreurs")
-    expect(tabs.nth(1)).to_contain_text("En cours")
+    expect(tabs.nth(1)).to_contain_text("À vérifier")
+    expect(tabs.nth(2)).to_contain_text("En cours")
     client.page_tab("Tous")
     expect(client.tab).to_contain_text(re.compile(r'_ ?/ ?\d+'))
     return int(re.search(r'_ ?/ ?(\d+)', client.tab.inner_text()).group(1))
@@ -369,6 +370,6 @@ def test_s6_exchange_log(client, seen):
     channels = log.locator('td[data-title^="Canal"]')
     expect(channels.filter(has_text="Courriel").first).to_be_visible()
     # Nothing to handle: no error, nothing left in progress
-    for tab in ["Erreurs", "En cours"]:
+    for tab in ["Erreurs", "À vérifier", "En cours"]:
         expect(log.locator('.nav-tabs a', has_text=tab)).to_contain_text("0")
     client.shot('exchanges')
