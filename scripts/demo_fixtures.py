@@ -171,7 +171,5 @@ CONTRACTS = [
     ]
 # Contracts of VAT-exempt training (a 0 % tax with its legal notice: an
 # invoice line without any tax is refused by the e-invoice validators).
-# None for now: their customers' invoices mix 20 % and exempt lines, which
-# the CII does not yet render as the validators ask (BR-E-01, BR-S-08).
-EXEMPT_CONTRACTS = []
+EXEMPT_CONTRACTS = ['DEMO-027', 'DEMO-031']
 NUMBER_OF_CONTRACTS = 66

@@ -260,7 +260,15 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @staticmethod
     def line_tax(line):
-        return line.taxes[0] if line.taxes else None
+        "The line's VAT; a parent tax (the French chart's) is its child's"
+        tax = line.taxes[0] if line.taxes else None
+        date = line.invoice.invoice_date if line.invoice else None
+        while tax and tax.type == 'none' and tax.childs:
+            valid = [c for c in tax.childs if date is None or (
+                    (not c.start_date or c.start_date <= date)
+                    and (not c.end_date or date <= c.end_date))]
+            tax = (valid or tax.childs)[0]
+        return tax
 
     @staticmethod
     def tax_type_code(tax):
