@@ -8,7 +8,6 @@ template, one stylesheet and one font set for all the invoices.
 """
 import io
 import pathlib
-from collections import defaultdict
 
 import pypdf
 
@@ -18,7 +17,8 @@ from trytond.transaction import Transaction
 
 from ..formats.pdf import html_to_pdf
 from . import invoice_typst
-from .invoice_data import build_documents, invoice_language
+from .invoice_data import (
+    build_documents, in_their_languages, invoice_language)
 
 CSS_TEXT = (pathlib.Path(__file__).parent / 'invoice.css').read_text()
 
@@ -97,21 +97,16 @@ class InvoiceReport(Report):
         if invoice_typst.pdf_engine() == 'typst':
             return invoice_typst.render_pdfs(invoices, variant=variant)
         action = cls._action_report()
-        by_language = defaultdict(list)
-        for invoice in invoices:
-            by_language[invoice_language(invoice)].append(invoice)
         result = {}
-        for language, group in by_language.items():
-            with Transaction().set_context(
-                    language=language or Transaction().language):
-                documents = build_documents(group)
-                base = super(InvoiceReport, cls).get_context([], {}, {})
-                for invoice, document in zip(group, documents):
-                    context = dict(base, documents=[document],
-                        record=invoice, records=[invoice])
-                    html = cls.render(action, context)
-                    result[invoice.id] = html_to_pdf(
-                        html, CSS_TEXT, variant=variant)
+        for group in in_their_languages(invoices):
+            documents = build_documents(group)
+            base = super(InvoiceReport, cls).get_context([], {}, {})
+            for invoice, document in zip(group, documents):
+                context = dict(base, documents=[document],
+                    record=invoice, records=[invoice])
+                html = cls.render(action, context)
+                result[invoice.id] = html_to_pdf(
+                    html, CSS_TEXT, variant=variant)
         return result
 
     @classmethod

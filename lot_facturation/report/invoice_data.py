@@ -1,6 +1,7 @@
 # This file is part of lot_facturation.  The COPYRIGHT file at the top level
 # of this repository contains the full copyright notices and license terms.
 """Fill the French invoice documents from Tryton invoices (bulk reads)."""
+from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -18,6 +19,18 @@ def invoice_language(invoice):
     for party in [invoice.party, invoice.company.party]:
         if party.lang:
             return party.lang.code
+
+
+def in_their_languages(invoices):
+    """Yield the invoices grouped by their customer's language, each group
+    inside that language's context (the PDF speaks the customer's words)"""
+    by_language = defaultdict(list)
+    for invoice in invoices:
+        by_language[invoice_language(invoice)].append(invoice)
+    for language, group in by_language.items():
+        with Transaction().set_context(
+                language=language or Transaction().language):
+            yield group
 
 
 def _code(identifier):

@@ -6,14 +6,13 @@ translations as the HTML report, a few ms per invoice instead of ~100.
 Selected by ``[lot_facturation] pdf_engine = typst`` in trytond.conf
 (default ``weasyprint``).
 """
-from collections import defaultdict
 
 import trytond.config as config
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from ..formats import pdf_typst
-from .invoice_data import build_documents, invoice_language
+from .invoice_data import build_documents, in_their_languages
 
 REPORT_NAME = 'lot_facturation.invoice'
 ENGINES = {'weasyprint', 'typst'}
@@ -43,15 +42,10 @@ def render_pdfs(invoices, variant=None):
     """Return the PDF bytes of each invoice by id, each in its customer's
     language (variant: 'pdf/a-3b' for Factur-X)"""
     renderer = pdf_typst.renderer()
-    by_language = defaultdict(list)
-    for invoice in invoices:
-        by_language[invoice_language(invoice)].append(invoice)
     result = {}
-    for language, group in by_language.items():
-        with Transaction().set_context(
-                language=language or Transaction().language):
-            texts = labels(renderer)
-            pdfs = renderer.render_many(build_documents(group), texts,
-                variant=variant, lang=iso_language(Transaction().language))
+    for group in in_their_languages(invoices):
+        texts = labels(renderer)
+        pdfs = renderer.render_many(build_documents(group), texts,
+            variant=variant, lang=iso_language(Transaction().language))
         result.update(zip((i.id for i in group), pdfs))
     return result
