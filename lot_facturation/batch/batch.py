@@ -19,6 +19,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .checks import BatchChecks
+from .chunk_tasks import BatchChunkTasks
 from .einvoice_checks import BatchEInvoiceChecks
 from .generation import BatchGeneration
 from .headless import BatchHeadless
@@ -60,8 +61,8 @@ TRANSITIONS = {
     }
 
 
-class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
-        BatchGeneration, BatchPreview, BatchItems, BatchEInvoiceChecks,
+class Batch(BatchSummary, BatchHeadless, BatchChunkTasks, BatchLease,
+        BatchPosting, BatchGeneration, BatchPreview, BatchItems, BatchEInvoiceChecks,
         BatchChecks, Workflow,
         ModelSQL, ModelView):
     __name__ = 'account.invoice.batch'
@@ -429,7 +430,7 @@ class Batch(BatchSummary, BatchHeadless, BatchLease, BatchPosting,
         for name in ['number', 'message', 'previewed_by', 'previewed_at',
                 'generated_by', 'generated_at', 'posted_by', 'posted_at',
                 'sent_by', 'sent_at', 'run_token', 'alive_until',
-                'queue_task']:
+                'queue_task', 'chunks_left']:
             default.setdefault(name)
         default.setdefault('proposals', [])
         default.setdefault('invoices', [])

@@ -91,10 +91,15 @@ class BatchGeneration:
             done += len(chunk)
             if on_progress:
                 on_progress(done, len(pending))
+        cls._post_and_finish(batch_id, runner, errors)
+
+    @classmethod
+    def _post_and_finish(cls, batch_id, runner, errors):
+        "Once generated: post when asked and nothing failed, then report."
         notices = []
         if not errors and runner(cls._recording_mode, batch_id) == 'posted':
             post_errors, notices = cls.post_drafts(batch_id, runner=runner)
-            errors.extend(post_errors)
+            errors = list(errors) + post_errors
         runner(cls._finish_generation, batch_id, errors, notices)
 
     @classmethod
@@ -114,6 +119,12 @@ class BatchGeneration:
 
     @classmethod
     def _generate_chunk(cls, batch_id, proposal_ids):
+        cls._generate_proposals(batch_id, proposal_ids)
+        cls(batch_id).update_progress()
+
+    @classmethod
+    def _generate_proposals(cls, batch_id, proposal_ids):
+        "The invoices of the proposals still to invoice, skipping the rest."
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
         batch = cls(batch_id)
@@ -132,7 +143,6 @@ class BatchGeneration:
                 to_write.extend([list(skipped), {'outcome': outcome}])
         if to_write:
             Proposal.write(*to_write)
-        batch.update_progress()
 
     def update_progress(self):
         pool = Pool()

@@ -40,6 +40,11 @@ def lease_end():
     return dt.datetime.now() + dt.timedelta(seconds=lease_seconds())
 
 
+def has_workers():
+    "Whether queued tasks wait for ``trytond-worker`` processes."
+    return config.getboolean('queue', 'worker', default=False)
+
+
 class BatchLease:
     "The lease of a running batch, and resuming a stalled one (B6)."
     __slots__ = ()
@@ -58,29 +63,41 @@ class BatchLease:
     @classmethod
     def get_stalled(cls, batches, name):
         now = dt.datetime.now()
-        waiting = cls._waiting_tasks(
-            [b.queue_task for b in batches if b.queue_task])
+        waiting = cls._waiting_batches(
+            [b for b in batches if b.queue_task])
         return {b.id: (b.state == 'running'
                 and (not b.alive_until or b.alive_until < now)
-                and b.queue_task not in waiting)
+                and b.id not in waiting)
             for b in batches}
 
     @classmethod
-    def _waiting_tasks(cls, task_ids):
-        """The queued tasks no worker has taken yet: their batch is alive.
+    def _waiting_batches(cls, batches):
+        """The batches with a queued task no worker has taken yet: alive.
 
-        Without workers, a task runs right after its commit in the process
-        that queued it: it never waits (and one that died looks untaken).
+        A run's tasks (its chunks, then its end) are queued from its first
+        task (``queue_task``) on.  Without workers, a task runs right after
+        its commit in the process that queued it: it never waits (and one
+        that died looks untaken).
         """
         Queue = Pool().get('ir.queue')
-        if not task_ids or not config.getboolean(
-                'queue', 'worker', default=False):
+        if not batches or not has_workers():
             return set()
         with without_check_access():
-            return {t.id for t in Queue.search([
-                        ('id', 'in', task_ids),
-                        ('dequeued_at', '=', None),
-                        ])}
+            tasks = Queue.search([
+                    ('id', '>=', min(b.queue_task for b in batches)),
+                    ('dequeued_at', '=', None),
+                    ])
+        first = {b.id: b.queue_task for b in batches}
+        waiting = set()
+        for task in tasks:
+            data = task.data or {}
+            instances = data.get('instances')
+            if (data.get('model') == cls.__name__
+                    and isinstance(instances, (list, tuple))
+                    and len(instances) == 1
+                    and task.id >= first.get(instances[0], task.id + 1)):
+                waiting.add(instances[0])
+        return waiting
 
     @classmethod
     def start_lease(cls, batches):
@@ -128,8 +145,11 @@ class BatchLease:
     @classmethod
     def queue_run(cls, batch, token):
         "Hand the run to Tryton's queue (a worker, or after the commit)."
-        task_ids = cls.__queue__.run_generation([batch], token=token)
-        cls.write([batch], {'queue_task': task_ids[0]})
+        if has_workers():
+            task_id = cls.plan_chunks(batch, token)
+        else:
+            task_id, = cls.__queue__.run_generation([batch], token=token)
+        cls.write([batch], {'queue_task': task_id})
 
     @classmethod
     def claim_resume(cls, batch_id, force=False):
@@ -177,8 +197,14 @@ class BatchLease:
         for batch in [b for b in batches if b.stalled]:
             token = in_new_transaction(
                 cls.take_over, batch.id, batch.run_token)
-            if token:
+            if token and has_workers():
+                in_new_transaction(cls._queue_run_id, batch.id, token)
+            elif token:
                 cls.run_generation([batch.id], token=token)
+
+    @classmethod
+    def _queue_run_id(cls, batch_id, token):
+        cls.queue_run(cls(batch_id), token)
 
     @classmethod
     def stalled_like(cls, values):
