@@ -1,7 +1,7 @@
 """Run a real entry point and kill it with SIGKILL at a chosen point.
 
     python crash_run.py POINT cli ARG...          # lot-facturation ARG...
-    python crash_run.py POINT worker DATABASE     # trytond-worker -d DATABASE
+    python crash_run.py POINT worker DATABASE [ARG...]  # trytond-worker
     python crash_run.py POINT task DATABASE ID    # run one ir.queue task
     python crash_run.py POINT send DATABASE USER COMPANY ID...
 
@@ -10,6 +10,8 @@ no commit, the database connections simply drop):
 
 - ``generate:N`` inside the N-th generation chunk, after its work, before
   its commit (chunks of 2 proposals);
+- ``chunk:ID`` inside the queued generation chunk (one ``ir.queue`` task
+  per chunk, several workers) holding proposal ID, likewise;
 - ``post:N`` likewise in the N-th posting chunk (chunks of 2 invoices);
 - ``claim`` once a send committed its claim, before anything is delivered;
 - ``handover:N`` once the mail server accepted the N-th message, before
@@ -47,6 +49,18 @@ def kill_on_call(owner, name, number, before=False):
     setattr(owner, name, classmethod(wrapper) if is_method else wrapper)
 
 
+def kill_in_chunk(owner, proposal_id):
+    "Kill the process group after the work of the chunk holding a proposal."
+    function = owner._generate_proposals.__func__
+
+    def wrapper(cls, batch_id, proposal_ids):
+        result = function(cls, batch_id, proposal_ids)
+        if proposal_id in proposal_ids:
+            die()
+        return result
+    owner._generate_proposals = classmethod(wrapper)
+
+
 def arm(point):
     from trytond.modules.lot_facturation.batch import generation, posting
     from trytond.modules.lot_facturation.sending import delivery
@@ -56,6 +70,8 @@ def arm(point):
         generation.CHUNK_SIZE = 2
         kill_on_call(generation.BatchGeneration, '_generate_chunk',
             int(number))
+    elif kind == 'chunk':
+        kill_in_chunk(generation.BatchGeneration, int(number))
     elif kind == 'post':
         posting.POST_CHUNK_SIZE = 2
         kill_on_call(posting.BatchPosting, '_post_chunk', int(number))
@@ -88,7 +104,7 @@ def main(point, command, *args):
         return cli.main(list(args))
     if command == 'worker':
         from trytond.cli import worker
-        sys.argv = ['trytond-worker', '-d', args[0]]
+        sys.argv = ['trytond-worker', '-d', *args]
         return worker.main()
     if command == 'task':
         from trytond.pool import Pool

@@ -9,6 +9,7 @@ killed inside a chunk.  Each test asserts what the accountant checks: every
 schedule invoiced once, the totals of the preview, the numbering without
 gap.
 """
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -30,7 +31,7 @@ from trytond.transaction import Transaction
 from trytond.worker import run_task
 
 import billing_world as world
-from faults import CRASH, option
+from faults import CRASH, crash, option
 from test_b6_resume import assert_invoiced_once, stalled
 from test_batch_reliability import invoices, preview
 
@@ -142,4 +143,81 @@ def test_b6_tasks_of_a_run_taken_over_do_nothing(config):
         assert (len(invoices()), batch.chunks_left) == (2, 2)
         run_tasks(new)
         run_tasks(waiting('end_run_task'))
+    assert_invoiced_once(batch, total=TOTAL)
+
+
+def start_workers(point, count=2):
+    """Real ``trytond-worker`` processes (one pool process each), each in
+    its own process group, all armed to die inside the chunk of point."""
+    env = dict(os.environ, TRYTOND_QUEUE__WORKER='True',
+        TRYTOND_LOT_FACTURATION__BATCH_LEASE='1')
+    return [subprocess.Popen(
+            [sys.executable, str(CRASH), point, 'worker', DB_NAME, '-n', '1'],
+            start_new_session=True, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        for _ in range(count)]
+
+
+def wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def chunk_proposal(task_id):
+    "The first proposal of a queued chunk."
+    with Transaction().start(DB_NAME, 0, readonly=True):
+        return Pool().get('ir.queue')(task_id).data['args'][0][0]
+
+
+def dequeue(task_id):
+    with Transaction().start(DB_NAME, 0) as transaction:
+        Queue = Pool().get('ir.queue')
+        Queue.write([Queue(task_id)], {'dequeued_at': dt.datetime.now()})
+        transaction.commit()
+
+
+def test_b6_two_workers_one_killed_mid_chunk_then_resumed(config):
+    """Two workers share the batch; the one that takes the second chunk is
+    killed inside it; the other generates the rest; the batch, stalled,
+    is resumed: the killed chunk once, then the posting task."""
+    with option('queue', 'worker', 'True'), \
+            option('lot_facturation', 'batch_lease', '1'):
+        batch = generate_in_chunks(config, recording_mode='posted')
+        chunks = waiting('generate_chunk_task')
+        point = f'chunk:{chunk_proposal(chunks[1])}'
+        if backend.name == 'postgresql':
+            workers = start_workers(point)
+        else:
+            # no worker on SQLite: the tasks run as Tryton runs them,
+            # the killed one taken from the queue as a worker takes it
+            dequeue(chunks[1])
+            crash(point, 'task', DB_NAME, str(chunks[1]))
+            run_tasks(chunks[::2])
+            workers = []
+        try:
+            wait_for(lambda: not waiting('generate_chunk_task')
+                and len(invoices()) == 4
+                and any(w.poll() == -signal.SIGKILL for w in workers)
+                == bool(workers))
+            assert stalled(batch)
+            assert len(invoices()) == 4 and batch.chunks_left == 1
+            assert batch.state == 'running'
+            batch.click('resume')
+            if not workers:
+                run_tasks(waiting('generate_chunk_task'))
+                run_tasks(waiting('end_run_task'))
+
+            def finished():
+                batch.reload()
+                return batch.state != 'running'
+            wait_for(finished)
+            assert [w.poll() for w in workers].count(None) == len(
+                workers[1:])
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    os.killpg(worker.pid, signal.SIGTERM)
+                    worker.wait(10)
     assert_invoiced_once(batch, total=TOTAL)
