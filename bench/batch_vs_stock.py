@@ -29,10 +29,14 @@ sys.path.insert(0, HERE)
 import bench_world as world  # noqa: E402
 
 
-def run_phase(phase, database, args):
+def run_phase(phase, database, args, workers=None):
     "Run one phase in its own process; return its JSON report."
     command = [sys.executable, os.path.join(HERE, 'bench_phase.py'), phase,
         database, '--date', args.date]
+    if workers:
+        command += ['--workers', str(workers)]
+    if args.chunk:
+        command += ['--chunk', str(args.chunk)]
     if args.profile:
         command += ['--profile', os.path.join(args.workdir, f'{phase}.prof'),
             '--clock', args.profile]
@@ -66,6 +70,25 @@ def report(n, stock, batch, same):
     print("same accounting: " + ("yes" if same else "NO"))
 
 
+def workers_report(results):
+    "Generation by workers: wall, their CPU, and the load while it ran."
+    rows = [r['workers'] for r in results.values() if 'workers' in r]
+    if not rows:
+        return
+    print(f"{'workers':<8}{'generate s':>12}{'inv/s':>8}{'worker CPU s':>14}"
+        f"{'load (1, 5, 15 min)':>24}")
+    invoices = results['stock']['invoices']
+    for row in rows:
+        load = ', '.join(f'{v:.1f}' for v in row['load'])
+        print(f"{row['count']:<8}{row['seconds']:>12.2f}"
+            f"{invoices / row['seconds']:>8.1f}{row['cpu']:>14.1f}"
+            f"{load:>24}")
+    if len(rows) > 1:
+        print(f"speed-up of generation, {rows[-1]['count']} workers against "
+            f"{rows[0]['count']}: {rows[0]['seconds'] / rows[-1]['seconds']:.2f}x"
+            " (wall)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('-n', type=int, default=1000,
@@ -85,6 +108,12 @@ def main():
         "cron would)")
     parser.add_argument('--reuse', action='store_true',
         help="keep the world bench_N of an earlier run")
+    parser.add_argument('--workers', type=lambda v: [int(w)
+            for w in v.split(',')],
+        help="also run our generation by trytond-worker processes, e.g. "
+        "'1,2' (PostgreSQL): one run per count, each compared with stock")
+    parser.add_argument('--chunk', type=int,
+        help="proposals per generation chunk (default: the module's)")
     parser.add_argument('-v', '--verbose', action='store_true')
     parser.add_argument('--profile', nargs='?', const='cpu',
         choices=['cpu', 'wall'],
@@ -102,10 +131,20 @@ def main():
         database = f'{template}_{phase}'
         world.clone(template, database, args)
         results[phase] = run_phase(phase, database, args)
-    if len(results) == 2:
-        same = (results['stock']['accounting']
-            == results['batch']['accounting'])
-        report(args.n, results['stock'], results['batch'], same)
+    for count in args.workers or []:
+        database = f'{template}_w{count}'
+        world.clone(template, database, args)
+        results[f'w{count}'] = run_phase('batch', database, args, count)
+    if 'stock' in results and len(results) >= 2:
+        same = True
+        for name, result in results.items():
+            if name == 'stock':
+                continue
+            print(f"--- ours: {name}")
+            same &= result['accounting'] == results['stock']['accounting']
+            report(args.n, results['stock'], result,
+                result['accounting'] == results['stock']['accounting'])
+        workers_report(results)
         return 0 if same else 1
     print(json.dumps(results))
     return 0

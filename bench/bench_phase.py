@@ -7,7 +7,9 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import resource
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -89,6 +91,78 @@ def batch(pool, date):
     return generated - started, posted - generated
 
 
+def tree_cpu(pid):
+    "CPU seconds of a process and its live children (from /proc)."
+    ticks = os.sysconf('SC_CLK_TCK')
+    total = 0
+    try:
+        with open(f'/proc/{pid}/stat') as stat:
+            fields = stat.read().rsplit(')', 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        with open(f'/proc/{pid}/task/{pid}/children') as children:
+            for child in children.read().split():
+                total += tree_cpu(int(child))
+    except FileNotFoundError:
+        pass
+    return total
+
+
+def start_workers(database, count):
+    """``count`` trytond-worker processes of one pool process each, ready
+    (their pools loaded: their CPU stopped growing)."""
+    env = dict(os.environ, TRYTOND_QUEUE__WORKER='True')
+    worker = os.path.join(os.path.dirname(sys.executable), 'trytond-worker')
+    workers = [subprocess.Popen([worker, '-d', database, '-n', '1'],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(count)]
+    previous = -1
+    while True:
+        time.sleep(2)
+        cpu = sum(tree_cpu(w.pid) for w in workers)
+        if cpu == previous:
+            return workers
+        previous = cpu
+
+
+def generate_by_workers(pool, date, count):
+    """Ours with ``count`` workers: preview here, each generation chunk
+    an ``ir.queue`` task; generation ends when the batch is done."""
+    from trytond import config
+    from trytond.modules.lot_facturation.common.runner import (
+        in_new_transaction)
+    Batch = pool.get('account.invoice.batch')
+    batch_id = create_batch(pool, date)
+    started = time.monotonic()
+    in_new_transaction(lambda: Batch.preview(Batch.browse([batch_id])))
+    previewed = time.monotonic()
+    print(f'preview {previewed - started:.2f} s', file=sys.stderr)
+    workers = start_workers(Transaction().database.name, count)
+    config.set('queue', 'worker', 'True')
+    try:
+        cpu = sum(tree_cpu(w.pid) for w in workers)
+        queued = time.monotonic()
+        in_new_transaction(lambda: Batch.generate(Batch.browse([batch_id])))
+        while in_new_transaction(lambda: Batch(batch_id).state) == 'running':
+            time.sleep(0.2)
+        generated = time.monotonic()
+        WORKERS.update(seconds=round(generated - queued, 2),
+            cpu=round(sum(tree_cpu(w.pid) for w in workers) - cpu, 1),
+            count=count, preview=round(previewed - started, 2),
+            load=os.getloadavg())
+    finally:
+        config.set('queue', 'worker', 'False')
+        for worker in workers:
+            worker.terminate()
+            worker.wait()
+    errors, notices = Batch.post_drafts(batch_id)
+    assert not errors and not notices, errors + notices
+    posted = time.monotonic()
+    return generated - started, posted - generated
+
+
+WORKERS = {}
+
+
 def accounting(pool):
     "A digest of every posted customer invoice's moves and taxes."
     Invoice = pool.get('account.invoice')
@@ -114,11 +188,18 @@ def main():
     parser.add_argument('phase', choices=['stock', 'batch', 'preview'])
     parser.add_argument('database')
     parser.add_argument('--date', required=True)
+    parser.add_argument('--workers', type=int,
+        help="batch: generation by this many trytond-worker processes")
+    parser.add_argument('--chunk', type=int,
+        help="proposals per generation chunk (default: the module's)")
     parser.add_argument('--profile', help="write a cProfile dump there")
     parser.add_argument('--clock', choices=['cpu', 'wall'], default='cpu',
         help="what the profile measures")
     args = parser.parse_args()
     date = dt.date.fromisoformat(args.date)
+    if args.chunk:
+        from trytond.modules.lot_facturation.batch import generation
+        generation.CHUNK_SIZE = args.chunk
     Pool.start()
     pool = Pool(args.database)
     pool.init()
@@ -129,6 +210,9 @@ def main():
                 'company': company, '_skip_warnings': True}):
         run = {'stock': stock, 'batch': batch, 'preview': preview}[
             args.phase]
+        if args.workers:
+            def run(pool, date):
+                return generate_by_workers(pool, date, args.workers)
         if args.profile:
             import cProfile
             # CPU time: on a shared machine wall time mostly measures the
@@ -145,6 +229,8 @@ def main():
         'cpu': round(usage.ru_utime + usage.ru_stime, 1),
         'rss_mb': usage.ru_maxrss / 1024,
         }
+    if WORKERS:
+        report['workers'] = WORKERS
     with Transaction().start(args.database, 1, readonly=True,
             context={'company': company}):
         if args.phase == 'preview':

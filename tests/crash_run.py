@@ -11,7 +11,8 @@ no commit, the database connections simply drop):
 - ``generate:N`` inside the N-th generation chunk, after its work, before
   its commit (chunks of 2 proposals);
 - ``chunk:ID`` inside the queued generation chunk (one ``ir.queue`` task
-  per chunk, several workers) holding proposal ID, likewise;
+  per chunk, several workers) holding proposal ID, likewise (with
+  ``CRASH_ONCE=PATH`` only the first of several armed processes dies);
 - ``post:N`` likewise in the N-th posting chunk (chunks of 2 invoices);
 - ``claim`` once a send committed its claim, before anything is delivered;
 - ``handover:N`` once the mail server accepted the N-th message, before
@@ -49,13 +50,26 @@ def kill_on_call(owner, name, number, before=False):
     setattr(owner, name, classmethod(wrapper) if is_method else wrapper)
 
 
+def first_death():
+    """Whether no other process armed like this one died already: with
+    ``CRASH_ONCE`` (a file path) only the first one to get there dies."""
+    path = os.environ.get('CRASH_ONCE')
+    if not path:
+        return True
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return False
+    return True
+
+
 def kill_in_chunk(owner, proposal_id):
     "Kill the process group after the work of the chunk holding a proposal."
     function = owner._generate_proposals.__func__
 
     def wrapper(cls, batch_id, proposal_ids):
         result = function(cls, batch_id, proposal_ids)
-        if proposal_id in proposal_ids:
+        if proposal_id in proposal_ids and first_death():
             die()
         return result
     owner._generate_proposals = classmethod(wrapper)

@@ -146,11 +146,12 @@ def test_b6_tasks_of_a_run_taken_over_do_nothing(config):
     assert_invoiced_once(batch, total=TOTAL)
 
 
-def start_workers(point, count=2):
+def start_workers(point, flag, count=2):
     """Real ``trytond-worker`` processes (one pool process each), each in
-    its own process group, all armed to die inside the chunk of point."""
+    its own process group, armed: the first to get inside the chunk of
+    point dies there."""
     env = dict(os.environ, TRYTOND_QUEUE__WORKER='True',
-        TRYTOND_LOT_FACTURATION__BATCH_LEASE='1')
+        TRYTOND_LOT_FACTURATION__BATCH_LEASE='1', CRASH_ONCE=str(flag))
     return [subprocess.Popen(
             [sys.executable, str(CRASH), point, 'worker', DB_NAME, '-n', '1'],
             start_new_session=True, env=env, stdout=subprocess.DEVNULL,
@@ -178,7 +179,7 @@ def dequeue(task_id):
         transaction.commit()
 
 
-def test_b6_two_workers_one_killed_mid_chunk_then_resumed(config):
+def test_b6_two_workers_one_killed_mid_chunk_then_resumed(config, tmp_path):
     """Two workers share the batch; the one that takes the second chunk is
     killed inside it; the other generates the rest; the batch, stalled,
     is resumed: the killed chunk once, then the posting task."""
@@ -188,7 +189,7 @@ def test_b6_two_workers_one_killed_mid_chunk_then_resumed(config):
         chunks = waiting('generate_chunk_task')
         point = f'chunk:{chunk_proposal(chunks[1])}'
         if backend.name == 'postgresql':
-            workers = start_workers(point)
+            workers = start_workers(point, tmp_path / 'died')
         else:
             # no worker on SQLite: the tasks run as Tryton runs them,
             # the killed one taken from the queue as a worker takes it
