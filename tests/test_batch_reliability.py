@@ -37,11 +37,7 @@ def invoiced_periods():
 
 
 def preview(config, batch):
-    try:
-        batch.click('preview')
-    except UserWarning as warning:
-        world.skip_warning(config, warning)
-        batch.click('preview')
+    world.click_yes(config, batch, 'preview')
     batch.reload()
 
 
