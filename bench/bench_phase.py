@@ -115,13 +115,22 @@ def start_workers(database, count):
     workers = [subprocess.Popen([worker, '-d', database, '-n', '1'],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(count)]
-    previous = -1
+    samples = []
     while True:
         time.sleep(2)
-        cpu = sum(tree_cpu(w.pid) for w in workers)
-        if cpu == previous:
+        samples.append(sum(tree_cpu(w.pid) for w in workers))
+        # their pool process started, and 6 s without using any CPU
+        if (all(children(w.pid) for w in workers) and len(samples) > 3
+                and len(set(samples[-4:])) == 1):
             return workers
-        previous = cpu
+
+
+def children(pid):
+    try:
+        with open(f'/proc/{pid}/task/{pid}/children') as file:
+            return file.read().split()
+    except FileNotFoundError:
+        return []
 
 
 def generate_by_workers(pool, date, count):
