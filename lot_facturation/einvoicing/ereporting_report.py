@@ -355,7 +355,7 @@ class EReport(ModelSQL, ModelView):
             report = latest.get((kind, start))
             if report is None or (report.state == 'sent'
                     and report.digest != content[3]):
-                due.append(cls(company=company, kind=kind, start=start,
+                due.append(cls(company=company, kind=kind,
                         number=(report.number + 1) if report else 1,
                         **period))
             elif report.state != 'sent':
