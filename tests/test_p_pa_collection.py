@@ -35,6 +35,18 @@ def sim():
 def sent_invoice(sim, debits=False):
     """A 20 % + 10 % invoice of 1,000 + 500 (TTC 1,200 + 550) sent through
     the PA: (company id, invoice id)"""
+    company, invoice_id = run(ready_invoice, sim, debits)
+    outcome, = run(send, invoice_id, context={'company': company})
+    assert outcome.status == 'sent'
+    return company, invoice_id
+
+
+def send(invoice_id):
+    Invoice = Pool().get('account.invoice')
+    return Invoice.send([Invoice(invoice_id)])
+
+
+def ready_invoice(sim, debits):
     pool = Pool()
     Invoice = pool.get('account.invoice')
     Configuration = pool.get('account.configuration')
@@ -52,8 +64,6 @@ def sent_invoice(sim, debits=False):
                 {'description': "Formation", 'quantity': 1,
                     'unit_price': D('500'), 'taxes': [tax(env, '0.10').id]}])
         Invoice.prepare_send([record])
-        outcome, = Invoice.send([record])
-        assert outcome.status == 'sent'
     return env.company.id, record.id
 
 
@@ -142,7 +152,7 @@ def number(invoice_id):
 
 def test_p6_payment_and_bounced_cheque_told_once_per_rate(sim):
     with committed_database():
-        company, invoice_id = run(sent_invoice, sim)
+        company, invoice_id = sent_invoice(sim)
         context = {'company': company}
         run(pay, invoice_id, '1750.00', True, context=context)
         assert [c['state'] for c in run(collections, invoice_id)] == [
@@ -172,7 +182,7 @@ def test_p6_payment_and_bounced_cheque_told_once_per_rate(sim):
 
 def test_p6_partial_payments_shared_per_rate(sim):
     with committed_database():
-        company, invoice_id = run(sent_invoice, sim)
+        company, invoice_id = sent_invoice(sim)
         context = {'company': company}
         run(pay, invoice_id, '700.00', context=context)
         run(pay, invoice_id, '1050.00', True, context=context)
@@ -188,7 +198,7 @@ def test_p6_partial_payments_shared_per_rate(sim):
 
 def test_p6_pa_down_stays_pending_and_is_retried(sim):
     with committed_database():
-        company, invoice_id = run(sent_invoice, sim)
+        company, invoice_id = sent_invoice(sim)
         context = {'company': company}
         run(pay, invoice_id, '1750.00', True, context=context)
         sim.go_down()
@@ -207,7 +217,7 @@ def test_p6_pa_down_stays_pending_and_is_retried(sim):
 
 def test_p6_vat_on_debits_reports_no_collection(sim):
     with committed_database():
-        company, invoice_id = run(sent_invoice, sim, True)
+        company, invoice_id = sent_invoice(sim, True)
         run(pay, invoice_id, '1750.00', True, context={'company': company})
         assert run(collections, invoice_id) == []
         assert run(emit, context={'company': company}) == 0

@@ -9,7 +9,7 @@ from tools_send import committed_database, run, shared_database
 
 def test_p6_overlapping_emissions_deposit_each_status_once(sim):  # noqa: F811
     with committed_database():
-        company, invoice_id = run(sent_invoice, sim)
+        company, invoice_id = sent_invoice(sim)
         context = {'company': company}
         run(pay, invoice_id, '700.00', context=context)
         run(pay, invoice_id, '1050.00', True, context=context)

@@ -33,7 +33,7 @@ from trytond.transaction import Transaction
 
 from ..billing.collections import split_by_rate
 from ..common import settings
-from ..common.runner import in_new_transaction
+from ..common.runner import BACKGROUND, ChunkRunner
 from ..common.sql import execute_update
 from ..formats import cdar
 from ..transports import pa
@@ -276,14 +276,27 @@ class PACollection(ModelSQL, ModelView):
     def deposit_statuses(cls, ids):
         "Claim, deposit and record each status; return how many were sent."
         sent = 0
+        runner = ChunkRunner(context=dict(BACKGROUND,
+                language=cls._language()))
         for collection_id in ids:
-            job = in_new_transaction(cls._claim, collection_id)
+            job = runner(cls._claim, collection_id)
             if job is None:
                 continue  # another process took it
             result = cls._deposit(job)
-            in_new_transaction(cls._record_result, collection_id, result)
+            runner(cls._record_result, collection_id, result)
             sent += result['state'] == 'sent'
         return sent
+
+    @staticmethod
+    def _language():
+        """The messages in the language of the user who asked (the queue
+        drops the context's language)"""
+        transaction = Transaction()
+        language = transaction.context.get('language')
+        if not language:
+            user = Pool().get('res.user')(transaction.user)
+            language = user.language.code if user.language else None
+        return language or transaction.language
 
     @classmethod
     def _claim(cls, collection_id):
