@@ -15,7 +15,7 @@ stored), ``slow_next`` (stores the flow, answers after the client gave up),
 ``push_status(flow_id, '213'|'210'|..., reason_code, reason, copies=2)``.
 
     with PASimulator() as pa: ...            # tests, ephemeral port
-    python tests/pa_simulator.py --port 8765 --folder demo/pa   # demo
+    python scripts/pa_simulator.py --port 8765 --folder demo/pa   # demo
 """
 import argparse
 import logging
@@ -199,6 +199,10 @@ def main(argv=None):
         help='statuses emitted after each deposit, code:seconds')
     parser.add_argument('--directory-empty', action='store_true',
         help='answer no directory line (by default every SIREN has one)')
+    parser.add_argument('--directory', default='',
+        help='only these buyers in the directory: SIREN[:SIRET],...')
+    parser.add_argument('--seller-siren', default='552100554',
+        help='the SIREN of the company that deposits (its statuses)')
     args = parser.parse_args(argv)
     handlers = [logging.StreamHandler()]
     if args.folder:
@@ -210,8 +214,12 @@ def main(argv=None):
     for noisy in ('factur-x', 'pyfrctc'):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     sim = PASimulator(args.host, args.port, args.client_id,
-        args.client_secret, folder=args.folder)
-    sim.state.answer_all = not args.directory_empty
+        args.client_secret, seller_siren=args.seller_siren,
+        folder=args.folder)
+    sim.state.answer_all = not (args.directory_empty or args.directory)
+    for item in filter(None, args.directory.split(',')):
+        siren, _, siret = item.strip().partition(':')
+        sim.add_directory_line(siren, siret=siret or None)
     sim.auto_statuses = _statuses(args.statuses)
     sim.start()
     logger.info('PA simulator on %s (token %s, client %s / %s)', sim.url,
