@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / 'tests'))
 import conftest  # noqa: E402,F401  (DB_CACHE and paths like the tests)
 
 from trytond import backend  # noqa: E402
-from trytond.config import config  # noqa: E402
+from trytond import config  # noqa: E402
 from trytond.pool import Pool  # noqa: E402
 from trytond.transaction import Transaction  # noqa: E402
 
@@ -43,6 +43,7 @@ from tools_send import committed_database, run  # noqa: E402
 from world import DB_NAME  # noqa: E402
 
 CLK = os.sysconf('SC_CLK_TCK')
+LOG = HERE / 'out' / 'pa_queue_worker.log'
 
 
 class Simulator:
@@ -137,12 +138,15 @@ def measure(sim, company, ids, batch_ids, workers):
     sim_cpu, pg_cpu = cpu_of(lambda p, n, f: p == sim.process.pid), \
         cpu_of(postgres)
     load, wall = os.getloadavg(), time.perf_counter()
+    LOG.parent.mkdir(exist_ok=True)
     worker = subprocess.Popen([str(ROOT / '.venv' / 'bin' / 'trytond-worker'),
             '-d', DB_NAME, '-n', str(workers), '--name',
             'lot_facturation_send'], start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=LOG.open('a'), stderr=subprocess.STDOUT)
     try:
         while run(left, ids, context=context):
+            if worker.poll() is not None:
+                raise SystemExit(f'trytond-worker stopped, see {LOG}')
             time.sleep(0.25)
         wall = time.perf_counter() - wall
         worker_cpu = cpu_of(in_group(worker.pid))
