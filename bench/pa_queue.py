@@ -142,6 +142,7 @@ def measure(sim, company, ids, batch_ids, workers):
     worker = subprocess.Popen([str(ROOT / '.venv' / 'bin' / 'trytond-worker'),
             '-d', DB_NAME, '-n', str(workers), '--name',
             'lot_facturation_send'], start_new_session=True,
+        env=dict(os.environ, TRYTOND_QUEUE__WORKER='True'),
         stdout=LOG.open('a'), stderr=subprocess.STDOUT)
     try:
         while run(left, ids, context=context):
