@@ -9,10 +9,11 @@ lifecycle statuses (200 Déposée, 202, 203, 205) arrive in the exchange log
 ("Suivi des échanges") after «Récupérer les statuts PA» or the cron,
 without any real platform.  ``scripts/run-demo`` starts the simulator
 (scripts/pa_simulator.py) on 127.0.0.1 and passes its URL in
-``DEMO_PA_URL``; ``configure_and_send`` (called last by demo_data.py) sets
-it on the company (test mode), routes a few French businesses (in its
-directory) through it and sends their invoices of last month's batch.  Idempotent: the URL follows the
-simulator's port, the invoices are sent once.
+``DEMO_PA_URL``; ``configure_and_send`` (called last by demo_batches.py)
+sets it on the company (test mode), routes a few French businesses (in its
+directory) through it and sends their invoices of last month's batch.
+Idempotent: the URL follows the simulator's port, the invoices are sent
+once.
 """
 import os
 import sys
