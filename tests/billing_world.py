@@ -6,17 +6,22 @@ create running service contracts.
 """
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 from proteus import Model
 from trytond.modules.account.tests.tools import (
     create_chart, create_fiscalyear, create_tax, get_accounts)
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
+from trytond.exceptions import UserWarning
+from trytond.modules import get_module_info, load_translations
 from trytond.modules.company.tests.tools import create_company, get_company
+from trytond.pool import Pool
 
-from world import activate_modules
+from world import activate_modules, run
 
-MODULES = ['lot_facturation']
+MODULE = 'lot_facturation'
+MODULES = [MODULE]
 
 
 def activate(*modules):
@@ -164,6 +169,20 @@ def standard():
         standard_world)
 
 
+def load_module_french():
+    """French made translatable with only our module's translations: what a
+    French customer's invoice texts need, without the minutes Tryton's
+    ``load_translations`` of every module takes on PostgreSQL."""
+    def load():
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        french, = Lang.search([('code', '=', 'fr')])
+        Lang.write([french], {'translatable': True})
+        node = SimpleNamespace(name=MODULE, info=get_module_info(MODULE))
+        load_translations(pool, node, {'fr'})
+    run(load)
+
+
 def new_batch(name='Batch', reference=dt.date(2026, 2, 1), **values):
     Batch = Model.get('account.invoice.batch')
     batch = Batch(name=name, reference_date=reference,
@@ -176,3 +195,12 @@ def skip_warning(config, warning):
     "Answer 'yes' to a Tryton warning the way the client does."
     Warning = Model.get('res.user.warning')
     Warning(user=config.user, name=warning.name).save()
+
+
+def click_yes(config, record, button):
+    "Click button, answering 'yes' to the warning it may raise first."
+    try:
+        record.click(button)
+    except UserWarning as warning:
+        skip_warning(config, warning)
+        record.click(button)

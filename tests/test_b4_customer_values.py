@@ -29,8 +29,8 @@ def customer(name):
 
 def french_customer(name):
     Lang = Model.get('ir.lang')
+    world.load_module_french()
     french, = Lang.find([('code', '=', 'fr')])
-    Lang.click([french], 'load_translations')
     party = customer(name)
     party.lang = french
     party.save()

@@ -11,7 +11,6 @@ import re
 import pytest
 
 from proteus import Model
-from trytond.exceptions import UserWarning
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -28,11 +27,7 @@ def config():
 
 def generated_drafts(config):
     batch = world.new_batch(recording_mode='draft')
-    try:
-        batch.click('preview')
-    except UserWarning as warning:
-        world.skip_warning(config, warning)
-        batch.click('preview')
+    world.click_yes(config, batch, 'preview')
     batch.click('generate')
     batch.reload()
     drafts = sorted(batch.invoices, key=lambda i: (i.invoice_date, i.id))
@@ -42,11 +37,7 @@ def generated_drafts(config):
 
 def stock_post(config, invoice):
     "Post one invoice the way a user does, with Tryton's own posting."
-    try:
-        invoice.click('post')
-    except UserWarning as warning:
-        world.skip_warning(config, warning)
-        invoice.click('post')
+    world.click_yes(config, invoice, 'post')
     invoice.reload()
 
 

@@ -37,11 +37,7 @@ def invoiced_periods():
 
 
 def preview(config, batch):
-    try:
-        batch.click('preview')
-    except UserWarning as warning:
-        world.skip_warning(config, warning)
-        batch.click('preview')
+    world.click_yes(config, batch, 'preview')
     batch.reload()
 
 
@@ -257,3 +253,27 @@ def test_b5_posted_mode_keeps_invoices_without_mandate_in_draft(config):
     with pytest.raises(UserError) as error:
         draft.click('post')
     assert 'has no validated mandate' in error.value.message
+
+
+def test_b7_tax_changed_after_preview_stops_generation(config):
+    """The VAT rate changed between preview and generation: nothing is
+    invoiced at a rate the user did not see; previewed again, it is."""
+    Tax = Model.get('account.tax')
+    batch = world.new_batch()
+    preview(config, batch)
+    assert batch.tax_amount == Decimal('324.00')  # 20 % of 1,620.00
+    vat, = Tax.find([('name', '=', "VAT 20%")])
+    vat.rate = Decimal('.196')
+    vat.save()
+    batch.click('generate')
+    batch.reload()
+    assert batch.state == 'failed'
+    assert 'amounts changed since the preview' in batch.message
+    assert 'Customer 1' in batch.message
+    assert invoices() == []
+    preview(config, batch)
+    assert batch.tax_amount == Decimal('317.52')
+    batch.click('generate')
+    batch.reload()
+    assert batch.state == 'done'
+    assert sum(i.tax_amount for i in invoices()) == Decimal('317.52')

@@ -25,10 +25,7 @@ from trytond.tests.test_tryton import drop_db, with_transaction
 from tools_certificate import PASSWORD, make_certificate, signature_status
 from tools_invoice_samples import EXEMPT_NOTICE, sample_invoices
 import world
-from tools_send import company, load_french, setup_company
-
-# The French database of the users, its translations loaded, then the firm
-french = world.transactional(load_french)
+from tools_send import company, setup_company
 
 PDFAID = 'http://www.aiim.org/pdfa/ns/id/'
 # The long sample's lines: 12 × 450 + 1850 at 20 %, 2.5 × 120 at 10 %,
@@ -93,7 +90,7 @@ def render(invoices, name='typst', variant=None):
 class TypstInvoicePdfTestCase(unittest.TestCase):
 
     def setUp(self):
-        world.restore(french, company, lang='fr')
+        world.restore(company, lang='fr')
 
     @classmethod
     def tearDownClass(cls):

@@ -7,36 +7,16 @@ import zipfile
 
 from trytond.modules.company.tests import set_company
 from trytond.modules.lot_facturation.formats import facturx as builder
-from trytond.modules.lot_facturation.billing.send_rules import PROCESSINGS
 from trytond.modules.lot_facturation.exceptions import ChorusError
 from trytond.modules.lot_facturation.exceptions import SendError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
 
 import world
 from test_chorus_signature import configure_certificate
 from tools_certificate import make_certificate, signature_status
 from tools_chorus import multi_vat_invoices
-from tools_send import company
-
-
-def run_wizard(processing, ids=None, values=None):
-    "Run 'Imprimer ou traiter les factures client'; return (result, data)"
-    pool = Pool()
-    Process = pool.get('account.invoice.process', type='wizard')
-    Start = pool.get('account.invoice.process.start')
-    session_id, _, _ = Process.create()
-    start = Start.default_get(list(Start._fields), with_rec_name=False)
-    start.update(processing=processing,
-        send_states=list(PROCESSINGS[processing].default_states))
-    start.update(values or {})
-    context = {}
-    if ids is not None:
-        context = {'active_model': 'account.invoice', 'active_ids': ids,
-            'active_id': ids[0]}
-    with Transaction().set_context(context):
-        return Process.execute(session_id, {'start': start}, 'process')
+from tools_send import company, process_wizard
 
 
 class ChorusExportTestCase(unittest.TestCase):
@@ -65,7 +45,7 @@ class ChorusExportTestCase(unittest.TestCase):
         Export = pool.get('account.invoice.chorus_export')
         env, invoices = self.setup(count=3)
         with set_company(env.company):
-            result = run_wizard('chorus', [i.id for i in invoices],
+            result = process_wizard('chorus', [i.id for i in invoices],
                 {'send_states': ['ready', 'sent']})
         self.assertEqual(result['view']['state'], 'result')
         values = result['view']['defaults']
@@ -106,10 +86,10 @@ class ChorusExportTestCase(unittest.TestCase):
         env, invoices = self.setup(count=2, state='sent')
         ids = [i.id for i in invoices]
         with set_company(env.company):
-            result = run_wizard('chorus', ids)
+            result = process_wizard('chorus', ids)
             self.assertIn('2', result['view']['defaults']['message'])
             with self.assertRaises(SendError):
-                run_wizard('chorus', ids)  # already retrieved: none left
+                process_wizard('chorus', ids)  # already retrieved: none left
             with self.assertRaises(ChorusError):
                 Pool().get('account.invoice').export_chorus(invoices)
 

@@ -14,7 +14,7 @@ from trytond.tests.test_tryton import with_transaction
 
 import world
 from tools_chorus import multi_vat_invoices
-from tools_send import company
+from tools_send import company, credit_note
 
 NS = {
     'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -80,14 +80,9 @@ class FacturXTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_c1_facturx_credit_note_passes_xsd(self):
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
         env, (invoice,) = multi_vat_invoices()
+        credit = credit_note(env, invoice)
         with set_company(env.company):
-            credit, = Invoice.credit([invoice])
-            credit.invoice_date = env.today
-            credit.save()
-            Invoice.post([credit])
             xml = credit.facturx_xml()
         builder.check_xml(xml)
         tree = etree.fromstring(xml)

@@ -16,13 +16,14 @@ from trytond.modules.lot_facturation.formats import facturx as builder
 from trytond.modules.lot_facturation.report.invoice_data import (
     build_documents)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+import world
 from test_f1_einvoice_paths import texts, validators
 from test_send import pdf_text
 from tools_einvoice_shapes import customer, invoice, shape_invoices, _line
-from tools_send import load_french, setup_company
+from tools_send import company, setup_company
 
 NOTES = './/rsm:ExchangedDocument/ram:IncludedNote'
 
@@ -31,7 +32,6 @@ def printed_pdfs(env, invoices):
     "{invoice: (PDF, XML)} of the Factur-X print, in French"
     Report = Pool().get('lot_facturation.invoice_facturx', type='report')
     with set_company(env.company), Transaction().set_context(language='fr'):
-        load_french()
         ext, content, _, _ = Report.execute([i.id for i in invoices], {})
     if ext == 'pdf':
         pdfs = [content]
@@ -50,15 +50,13 @@ def notes(xml):
 
 class EInvoiceDataTestCase(unittest.TestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation')
+    def setUp(self):
+        world.restore(company, lang='fr')
 
     def legal_block(self, env, record):
         "The legal mentions the PDF of record prints, in French"
         with set_company(env.company), Transaction().set_context(
                 language='fr'):
-            load_french()
             document, = build_documents([record])
         return document.legal_mentions
 

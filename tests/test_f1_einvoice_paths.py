@@ -22,12 +22,13 @@ from trytond.modules.lot_facturation.exceptions import (
 from trytond.modules.lot_facturation.formats import facturx as builder
 from trytond.modules.lot_facturation.validation import gate
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+import world
 from tools_chorus import lines_invoices, multi_vat_invoices, public_customer
 from tools_einvoice_shapes import SHAPES, shape_invoices
-from tools_send import load_french, setup_company
+from tools_send import company, credit_note, setup_company
 
 NS = {
     'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -84,9 +85,8 @@ EXPECTED = {
 
 class EInvoicePathsTestCase(unittest.TestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation')
+    def setUp(self):
+        world.restore(company)
 
     @with_transaction()
     def test_f1_every_shape_printed_as_facturx_passes_the_four_validators(
@@ -127,11 +127,8 @@ class EInvoicePathsTestCase(unittest.TestCase):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         env, (invoice,) = multi_vat_invoices()
+        credit = credit_note(env, invoice)
         with set_company(env.company):
-            credit, = Invoice.credit([invoice])
-            credit.invoice_date = env.today
-            credit.save()
-            Invoice.post([credit])
             Invoice.prepare_send([invoice, credit])
             export = Invoice.export_chorus([invoice, credit])
         self.assertEqual(export.invoice_count, 2)
@@ -153,15 +150,13 @@ class EInvoicePathsTestCase(unittest.TestCase):
 class EInvoiceBlockedTestCase(unittest.TestCase):
     "Every blocked case: a French message naming the field, nothing left"
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('lot_facturation')
+    def setUp(self):
+        world.restore(company, lang='fr')
 
     def refused_print(self, env, invoice):
         "The French error of the Factur-X print of invoice"
         with set_company(env.company), Transaction().set_context(
                 language='fr'):
-            load_french()
             with self.assertRaises(EInvoiceError) as cm:
                 printed([invoice.id])
         self.assertIsNone(invoice.printed_date)
@@ -210,7 +205,6 @@ class EInvoiceBlockedTestCase(unittest.TestCase):
         blocked, = lines_invoices(env, [bron])
         with set_company(env.company), Transaction().set_context(
                 language='fr'):
-            load_french()
             Invoice.prepare_send([good, blocked])
             export = Invoice.export_chorus([good, blocked])
         self.assertEqual(export.invoice_count, 1)

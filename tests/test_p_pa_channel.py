@@ -13,7 +13,7 @@ from trytond.pool import Pool
 
 from tools_einvoice_shapes import FRENCH_SIREN
 from tools_pa import DEFAULT, SECOND_SIREN, pa_invoices
-from tools_send import committed_database, run
+from tools_send import committed_database, process_wizard, run
 
 
 @pytest.fixture
@@ -175,8 +175,7 @@ def test_p2_buyer_absent_from_directory_is_not_sent(sim):
 
 
 def wizard_send(ids):
-    from test_chorus_export import run_wizard
-    return run_wizard('send', ids)
+    return process_wizard('send', ids)
 
 
 def test_p2_processing_wizard_warns_of_buyers_absent_from_directory(sim):

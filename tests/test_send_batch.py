@@ -11,7 +11,6 @@ from unittest import mock
 import pytest
 
 from proteus import Model, Wizard
-from trytond.exceptions import UserWarning
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -33,11 +32,7 @@ def posted_email_batch(config):
         party.invoice_send_channel = 'email'
     Party.save(parties)
     batch = world.new_batch(recording_mode='posted')
-    try:
-        batch.click('preview')
-    except UserWarning as warning:
-        world.skip_warning(config, warning)
-        batch.click('preview')
+    world.click_yes(config, batch, 'preview')
     batch.click('generate')
 
 

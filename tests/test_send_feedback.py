@@ -10,8 +10,9 @@ from trytond.pool import Pool
 
 from smtp_sink import free_port
 from test_send import DURAND, MARTIN
-from test_send_process import posted_invoices, states, wizard
-from tools_send import committed_database, create_customer, create_invoices
+from test_send_process import posted_invoices, states
+from tools_send import (
+    committed_database, create_customer, create_invoices, process_wizard)
 
 
 def start_counts(values, ids=None):
@@ -55,19 +56,19 @@ def test_s2_count_shown_before_processing():
             context=ctx) == (2, 1)
         assert run(start_counts, {'processing': 'prepare'}, ids[:1],
             context=ctx) == (1, 0)
-        run(wizard, 'prepare', ids[:1], context=ctx)
+        run(process_wizard, 'prepare', ids[:1], context=ctx)
         assert run(start_counts, {'processing': 'prepare'},
             context=ctx) == (1, 1)
         assert run(start_counts, {'processing': 'send'},
             context=ctx) == (1, 1)
-        result = run(wizard, 'prepare', context=ctx)
+        result = run(process_wizard, 'prepare', context=ctx)
         assert result['view']['defaults']['message'] == (
             "1 facture(s) traitée(s).\n"
             "1 facture(s) de la sélection ne sont pas comptabilisées "
             "(brouillon) : elles n'ont pas été traitées.")
         with pytest.raises(Exception, match="les 1 facture\\(s\\) "
                 "sélectionnées ne sont pas encore comptabilisées"):
-            run(wizard, 'prepare', [draft], context=ctx)
+            run(process_wizard, 'prepare', [draft], context=ctx)
 
 
 def batch_to(first, last):
@@ -95,14 +96,14 @@ def test_s3_unreachable_mail_server_named_per_invoice():
     with committed_database() as run:
         company, ids = run(posted_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
-        run(wizard, 'prepare', context=ctx)
+        run(process_wizard, 'prepare', context=ctx)
         with pytest.raises(UserWarning, match="l'envoi de 2 facture\\(s\\) "
                 "au destinataire est définitif"):
-            run(wizard, 'send', context=dict(ctx, _skip_warnings=False))
+            run(process_wizard, 'send', context=dict(ctx, _skip_warnings=False))
         saved = config.get('email', 'uri')
         config.set('email', 'uri', f'smtp://127.0.0.1:{free_port()}')
         try:
-            result = run(wizard, 'send', context=ctx)
+            result = run(process_wizard, 'send', context=ctx)
         finally:
             config.set('email', 'uri', saved or 'smtp://localhost:25')
         defaults = result['view']['defaults']

@@ -5,14 +5,13 @@ import datetime
 import pytest
 
 from trytond.modules.company.tests import set_company
-from trytond.modules.lot_facturation.billing.send_rules import PROCESSINGS
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from test_send import DURAND, MARTIN, read
 from tools_send import (
     committed_database, create_customer, create_invoices, prepare,
-    setup_company)
+    process_wizard, setup_company)
 
 
 def posted_invoices(customers, count=1, bill_of_exchange=None):
@@ -25,25 +24,6 @@ def posted_invoices(customers, count=1, bill_of_exchange=None):
         invoices = create_invoices(env, [create_customer(*args, **kwargs)
                 for args, kwargs in customers], count=count)
     return env.company.id, [i.id for i in invoices]
-
-
-def wizard(processing, ids=None, values=None):
-    "Run the wizard: on the invoices ids, or from the menu (ids None)"
-    pool = Pool()
-    Process = pool.get('account.invoice.process', type='wizard')
-    Start = pool.get('account.invoice.process.start')
-    session_id, _, _ = Process.create()
-    start = Start.default_get(list(Start._fields), with_rec_name=False)
-    start.update(processing=processing,
-        send_states=list(PROCESSINGS[processing].default_states))
-    start.update(values or {})
-    context = {}
-    if ids is not None:
-        context = {'active_model': 'account.invoice', 'active_ids': ids,
-            'active_id': ids[0]}
-    with Transaction().set_context(context):
-        result = Process.execute(session_id, {'start': start}, 'process')
-    return result
 
 
 def states(ids):
@@ -70,18 +50,18 @@ def test_s2_walk_prepare_hold_internal_requeue():
     with committed_database() as run:
         company, ids = prepare(posted_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
-        run(wizard, 'prepare', ids[:1], context=ctx)  # on a selection
+        run(process_wizard, 'prepare', ids[:1], context=ctx)  # on a selection
         assert run(states, ids) == ['ready', 'pending']
-        run(wizard, 'prepare', context=ctx)  # from the menu: every match
+        run(process_wizard, 'prepare', context=ctx)  # from the menu: every match
         assert run(states, ids) == ['ready', 'ready']
-        run(wizard, 'hold', ids[1:], context=ctx)
+        run(process_wizard, 'hold', ids[1:], context=ctx)
         assert run(states, ids) == ['ready', 'pending']
-        run(wizard, 'keep_internal', context=ctx)
+        run(process_wizard, 'keep_internal', context=ctx)
         assert run(states, ids) == ['internal', 'internal']
-        run(wizard, 'requeue', ids[:1], context=ctx)
+        run(process_wizard, 'requeue', ids[:1], context=ctx)
         assert run(states, ids) == ['pending', 'internal']
         with pytest.raises(Exception, match='Aucune facture'):
-            run(wizard, 'hold', context=ctx)  # nothing is ready
+            run(process_wizard, 'hold', context=ctx)  # nothing is ready
 
 
 def _printed(ids):
@@ -94,19 +74,19 @@ def test_s2_print_updates_print_date_preview_does_not():
     with committed_database() as run:
         company, ids = prepare(posted_invoices, [MARTIN, DURAND])
         ctx = {'company': company}
-        result = run(wizard, 'preview', context=ctx)
+        result = run(process_wizard, 'preview', context=ctx)
         (_, data), = result['actions']
         assert sorted(data['ids']) == sorted(ids)
         assert run(_printed, ids) == [(False, None), (False, None)]
-        result = run(wizard, 'print', ids[:1], context=ctx)
+        result = run(process_wizard, 'print', ids[:1], context=ctx)
         (_, data), = result['actions']
         assert data['ids'] == ids[:1]
         assert run(_printed, ids) == [(True, 1), (False, None)]
         # Printed invoices are left out by default ...
-        (_, data), = run(wizard, 'print', context=ctx)['actions']
+        (_, data), = run(process_wizard, 'print', context=ctx)['actions']
         assert data['ids'] == ids[1:]
         # ... unless asked
-        (_, data), = run(wizard, 'preview', None,
+        (_, data), = run(process_wizard, 'preview', None,
             {'without_print_date': False}, context=ctx)['actions']
         assert sorted(data['ids']) == sorted(ids)
 
@@ -130,7 +110,7 @@ def test_s2_print_bills_only_bill_of_exchange():
     with committed_database() as run:
         company, ids = prepare(posted_invoices, [MARTIN], 1, 'lcr')
         ctx = {'company': company}
-        (_, data), = run(wizard, 'print_bills', context=ctx)['actions']
+        (_, data), = run(process_wizard, 'print_bills', context=ctx)['actions']
         assert data['ids'] == ids
 
         def without_bill():
@@ -139,7 +119,7 @@ def test_s2_print_bills_only_bill_of_exchange():
                 {'bill_of_exchange': None})
         run(without_bill)
         with pytest.raises(Exception, match='traite'):
-            run(wizard, 'print_bills', None, {'without_print_date': False},
+            run(process_wizard, 'print_bills', None, {'without_print_date': False},
                 context=ctx)
 
 
@@ -148,12 +128,12 @@ def test_s2_send_asks_confirmation(smtp_server):
     with committed_database() as run:
         company, ids = prepare(posted_invoices, [MARTIN])
         ctx = {'company': company}
-        run(wizard, 'prepare', context=ctx)
+        run(process_wizard, 'prepare', context=ctx)
         with pytest.raises(UserWarning, match="l'envoi de 1 facture\\(s\\) "
                 "au destinataire est définitif"):
-            run(wizard, 'send', context=dict(ctx, _skip_warnings=False))
+            run(process_wizard, 'send', context=dict(ctx, _skip_warnings=False))
         assert run(states, ids) == ['ready']
-        result = run(wizard, 'send', context=ctx)
+        result = run(process_wizard, 'send', context=ctx)
         assert result['view']['state'] == 'result'
         assert run(states, ids) == ['sent']
         assert len(smtp_server.messages) == 1
@@ -166,7 +146,7 @@ def test_s2_chorus_retrieves_the_sent_chorus_invoices():
                     {'channel': 'chorus'})])
         run(_prepare, ids)
         assert run(_send, ids, context={'company': company}) == ['pending']
-        result = run(wizard, 'chorus', None, {'without_print_date': False},
+        result = run(process_wizard, 'chorus', None, {'without_print_date': False},
             context={'company': company})
         assert result['view']['defaults']['chorus_export']
 

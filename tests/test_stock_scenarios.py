@@ -6,17 +6,14 @@ lot_facturation (which depends on it).  They cover the stock invoicing path
 beside batches ("Create Subscription Invoices"), consumption delays
 (negative ones included) and lines added to running contracts.
 """
-import doctest
 import pathlib
-import unittest
 
 import pytest
 
-from trytond import backend
 from trytond.modules import sale_subscription
 from trytond.tests import tools
-from trytond.tests.test_tryton import (
-    STRIP_DECIMAL, doctest_checker, doctest_setup, doctest_teardown)
+
+from test_scenarios import run_scenario
 
 STOCK = pathlib.Path(sale_subscription.__file__).parent / 'tests'
 SCENARIOS = sorted(STOCK.glob('scenario_*.rst'))
@@ -38,16 +35,4 @@ def with_lot_facturation(activate):
 def test_b1_stock_sale_subscription_scenario(scenario, monkeypatch):
     monkeypatch.setattr(tools, 'activate_modules',
         with_lot_facturation(tools.activate_modules))
-    flags = (doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
-        | doctest.IGNORE_EXCEPTION_DETAIL)
-    if backend.name == 'sqlite':
-        flags |= STRIP_DECIMAL
-    suite = doctest.DocFileSuite(
-        str(scenario), module_relative=False,
-        setUp=doctest_setup, tearDown=doctest_teardown,
-        encoding='utf-8', checker=doctest_checker, optionflags=flags)
-    result = suite.run(unittest.TestResult())
-    failures = result.failures + result.errors
-    if failures:
-        pytest.fail('\n'.join(text for _, text in failures), pytrace=False)
-    assert result.testsRun == 1
+    run_scenario(scenario)

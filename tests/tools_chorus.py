@@ -41,8 +41,9 @@ def product(env):
     pool = Pool()
     Template = pool.get('product.template')
     Uom = pool.get('product.uom')
+    ModelData = pool.get('ir.model.data')
     Category = pool.get('product.category')
-    hour, = Uom.search([('name', '=', 'Hour')])
+    hour = Uom(ModelData.get_id('product', 'uom_hour'))
     category = Category(name="Conseil", accounting=True,
         account_revenue=env.revenue, customer_taxes=[tax(env, '0.10')])
     category.save()

@@ -14,7 +14,7 @@ from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 
 from tools_chorus import add_company_iban, tax
-from tools_send import create_customer
+from tools_send import create_customer, credit_note as credit_note_of
 
 FRENCH_SIREN = '732829320'
 PUBLIC_SIREN = '217500016'  # a town hall: SIREN + NIC = SIRET
@@ -173,13 +173,7 @@ def zero_amount(env, complete):
 
 def credit_note(env, complete):
     "The credit note of a whole posted invoice"
-    Invoice = Pool().get('account.invoice')
-    original = vat_rates(env, complete)
-    credit, = Invoice.credit([original])
-    credit.invoice_date = env.today
-    credit.save()
-    Invoice.post([credit])
-    return credit
+    return credit_note_of(env, vat_rates(env, complete))
 
 
 def deposit_account(env, complete):

@@ -10,7 +10,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from tools_chorus import product, tax
-from tools_send import create_customer, create_invoices
+from tools_send import create_customer, create_invoices, credit_note
 
 EXEMPT_NOTICE = "Exonération de TVA, article 261-4-4° a du CGI"
 LONG_DESCRIPTION = (
@@ -135,16 +135,6 @@ def add_period(line, start, end):
         quantity=1, unit=unit, unit_price=line.unit_price,
         currency=invoice.currency, period_start=start, period_end=end,
         invoice_line=line).save()
-
-
-def credit_note(env, invoice):
-    Invoice = Pool().get('account.invoice')
-    with set_company(env.company):
-        credit, = Invoice.credit([invoice])
-        credit.invoice_date = env.today
-        credit.save()
-        Invoice.post([credit])
-    return Invoice(credit.id)
 
 
 def sample_invoices(env):

@@ -23,6 +23,7 @@ from trytond.modules.currency.tests import add_currency_rate, create_currency
 import trytond.config as config
 from stdnum import iban
 from trytond import backend
+from trytond.modules.lot_facturation.billing.send_rules import PROCESSINGS
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, drop_db
 from trytond.transaction import Transaction
@@ -32,6 +33,36 @@ from world import prepare, run  # noqa: F401 (the send tests' runners)
 
 SIREN = '552100554'
 MODULE = 'lot_facturation'
+
+
+def process_wizard(processing, ids=None, values=None):
+    """Run 'Imprimer ou traiter les factures client' with processing: on the
+    invoices ids, or from the menu (ids None); return its result"""
+    pool = Pool()
+    Process = pool.get('account.invoice.process', type='wizard')
+    Start = pool.get('account.invoice.process.start')
+    session_id, _, _ = Process.create()
+    start = Start.default_get(list(Start._fields), with_rec_name=False)
+    start.update(processing=processing,
+        send_states=list(PROCESSINGS[processing].default_states))
+    start.update(values or {})
+    context = {}
+    if ids is not None:
+        context = {'active_model': 'account.invoice', 'active_ids': ids,
+            'active_id': ids[0]}
+    with Transaction().set_context(context):
+        return Process.execute(session_id, {'start': start}, 'process')
+
+
+def credit_note(env, invoice):
+    "The posted credit note of a whole posted invoice, dated today"
+    Invoice = Pool().get('account.invoice')
+    with set_company(env.company):
+        credit, = Invoice.credit([invoice])
+        credit.invoice_date = env.today
+        credit.save()
+        Invoice.post([credit])
+    return Invoice(credit.id)
 
 
 def vat_of(siren):

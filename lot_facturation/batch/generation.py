@@ -332,6 +332,12 @@ class ProposalGeneration:
                         for t in i.tax_id_list})))
         roundings = cls.tax_roundings(proposals)
         priced = [p.core_proposal(taxes, roundings) for p in proposals]
+        moved = [p for p, q in zip(proposals, priced) if p.moved_since(q)]
+        if moved:
+            cls.write(moved, {'outcome': 'changed'})
+            proposals, priced = _without(moved, proposals, priced)
+            if not proposals:
+                return []
         built = [p.build_invoice(q) for p, q in zip(proposals, priced)]
         invoices = [invoice for invoice, _ in built]
         Invoice.save(invoices)
@@ -344,6 +350,11 @@ class ProposalGeneration:
                         'outcome': 'invoiced'})])
         cls.advance_contracts(proposals)
         return invoices
+
+    def moved_since(self, priced):
+        "The amounts the preview showed are no longer what is due."
+        return ((priced.untaxed_amount, priced.tax_amount)
+            != (self.untaxed_amount, self.tax_amount))
 
     def build_invoice(self, priced):
         "An unsaved invoice and its lines with the items each line bills."
@@ -399,6 +410,11 @@ class ProposalGeneration:
                     subscription.compute_next_invoice_date())
         Subscription.save([s for s in subscriptions
                 if s._values and 'next_invoice_date' in s._values])
+
+
+def _without(moved, proposals, priced):
+    kept = [(p, q) for p, q in zip(proposals, priced) if p not in moved]
+    return [p for p, _ in kept], [q for _, q in kept]
 
 
 def tax_values(invoices, priced):
