@@ -22,6 +22,7 @@ from proteus import Model, Wizard
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import demo_fixtures as fx  # noqa: E402
+import demo_identifiers as identifiers  # noqa: E402
 
 CLIENT_ID = 'lot-facturation'
 CLIENT_SECRET = 'secret-de-demo'
@@ -29,30 +30,19 @@ CLIENT_SECRET = 'secret-de-demo'
 IN_DIRECTORY = ('C0005', 'C0006', 'C0007', 'C0008')
 
 
-def luhn_siren(base8):
-    from stdnum import luhn
-    return base8 + luhn.calc_check_digit(base8)
-
-
 def customer_siren(code):
-    "The SIREN demo_data.py gives the customer of this code"
-    index = [c[0] for c in fx.CUSTOMERS].index(code)
-    return luhn_siren(f'{40123456 + index * 7919:08d}')
-
-
-def siret(siren, nic='0001'):
-    from stdnum import luhn
-    return siren + nic + luhn.calc_check_digit(siren + nic)
+    "The SIREN the demo data give the customer of this code"
+    return identifiers.customer_siren([c[0] for c in fx.CUSTOMERS].index(code))
 
 
 def directory_argument():
     "SIREN:SIRET,... of the customers the simulator's directory holds"
-    return ','.join('%s:%s' % (s, siret(s))
+    return ','.join('%s:%s' % (s, identifiers.siret_from(s))
         for s in map(customer_siren, IN_DIRECTORY))
 
 
 def seller_siren():
-    return luhn_siren(fx.COMPANY['siren_base'])
+    return identifiers.siren_from(fx.COMPANY['siren_base'])
 
 
 def configure_pa(url):
