@@ -45,6 +45,8 @@ def in_batches(company, groups):
     table = Invoice.__table__()
     cursor = Transaction().connection.cursor()
     for batch, ids in zip(batches, groups):
+        if not ids:
+            continue
         cursor.execute(*table.update([table.batch], [batch.id],
                 where=table.id.in_(ids)))
     return [b.id for b in batches]
