@@ -26,6 +26,13 @@ SIGNATURE_FIELDS = {
     'signature_certificate', 'signature_certificate_name',
     'signature_password', 'sign_invoices', 'chorus_outbox',
     }
+REPORTING_FIELDS = {'vat_on_debits', 'vat_regime', 'pa_registration'}
+VAT_REGIME_SELECTION = [
+    ('monthly', "Monthly (Réel normal mensuel)"),
+    ('quarterly', "Quarterly (Réel normal trimestriel)"),
+    ('simplified', "Simplified (Régime simplifié)"),
+    ('franchise', "Franchise (Franchise en base)"),
+    ]
 PA_FIELDS = {'pa_url', 'pa_client_id', 'pa_client_secret', 'pa_mode'}
 PA_MODES = [
     ('test', "Test"),
@@ -70,6 +77,19 @@ def _vat_on_debits():
         "on the invoice date (BT-8).")
 
 
+def _vat_regime():
+    return fields.Selection(VAT_REGIME_SELECTION, "VAT Regime",
+        help="How often the company files its VAT return: it sets the "
+        "periods of the e-reporting sent through the PA (every 10 days, "
+        "every month or every two months).")
+
+
+def _pa_registration():
+    return fields.Char("PA Registration Number", size=4,
+        help="The 4-character registration number (matricule) of the "
+        "company's Plateforme Agréée, written in its e-reporting.")
+
+
 def _pa_url():
     return fields.Char("Approved Platform API URL",
         help="The address of the AFNOR XP Z12-013 API of the company's "
@@ -96,6 +116,8 @@ class Configuration(metaclass=PoolMeta):
     __name__ = 'account.configuration'
 
     vat_on_debits = fields.MultiValue(_vat_on_debits())
+    vat_regime = fields.MultiValue(_vat_regime())
+    pa_registration = fields.MultiValue(_pa_registration())
 
     pa_url = fields.MultiValue(_pa_url())
     pa_client_id = fields.MultiValue(_pa_client_id())
@@ -129,7 +151,7 @@ class Configuration(metaclass=PoolMeta):
         pool = Pool()
         if field in SIGNATURE_FIELDS:
             return pool.get('account.configuration.invoice_signature')
-        if field == 'vat_on_debits':
+        if field in REPORTING_FIELDS:
             return pool.get('account.configuration.einvoicing')
         if field in PA_FIELDS:
             return pool.get('account.configuration.pa')
@@ -177,6 +199,10 @@ class Configuration(metaclass=PoolMeta):
         return False
 
     @classmethod
+    def default_vat_regime(cls, **pattern):
+        return 'monthly'
+
+    @classmethod
     def default_sign_invoices(cls, **pattern):
         return True
 
@@ -217,10 +243,16 @@ class ConfigurationEInvoicing(ModelSQL, CompanyValueMixin):
     __name__ = 'account.configuration.einvoicing'
 
     vat_on_debits = _vat_on_debits()
+    vat_regime = _vat_regime()
+    pa_registration = _pa_registration()
 
     @classmethod
     def default_vat_on_debits(cls):
         return False
+
+    @classmethod
+    def default_vat_regime(cls):
+        return 'monthly'
 
 
 class ConfigurationPA(ModelSQL, CompanyValueMixin):

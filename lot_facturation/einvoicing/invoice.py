@@ -12,6 +12,7 @@ from .chorus_export import InvoiceChorusExport
 from .chorus_references import InvoiceChorusReferences
 from .chorus_return import InvoiceChorusReturn
 from .facturx import InvoiceFacturX
+from .pa_collection import InvoicePACollection
 from .pa_correction import InvoicePACorrection
 from .pa_lifecycle import InvoicePALifecycle
 from .pa_send import InvoicePASend
@@ -19,8 +20,8 @@ from .signature import InvoiceSignature
 from .structured import InvoiceStructured
 
 
-class Invoice(InvoicePACorrection, InvoicePALifecycle, InvoicePASend,
-        InvoiceChorusReturn, InvoiceChorusExport, InvoiceChorusReferences,
-        InvoiceSignature, InvoiceFacturX,
+class Invoice(InvoicePACollection, InvoicePACorrection, InvoicePALifecycle,
+        InvoicePASend, InvoiceChorusReturn, InvoiceChorusExport,
+        InvoiceChorusReferences, InvoiceSignature, InvoiceFacturX,
         InvoiceStructured, metaclass=PoolMeta):
     __name__ = 'account.invoice'

@@ -116,6 +116,17 @@ def report_period(start, kind, vat_regime):
         start, REPORT_KINDS[kind], VAT_REGIMES[vat_regime])
 
 
+def period_start(day, kind, vat_regime):
+    """First day of the period of ``kind`` that holds ``day``: day 1, 11
+    or 21 for the transactions of a monthly filer, the 1st of an odd month
+    under the franchise, else the 1st of the month."""
+    if vat_regime == 'franchise':
+        return day.replace(month=day.month - (day.month - 1) % 2, day=1)
+    if vat_regime == 'monthly' and kind == 'transactions':
+        return day.replace(day=min(day.day - (day.day - 1) % 10, 21))
+    return day.replace(day=1)
+
+
 def _document(header):
     return {
         'TT-1': header.report_id, 'TT-2': header.name,

@@ -1,0 +1,137 @@
+"""E-reporting (flux 10) of consumers' invoices and their collections
+(SPEC P7): one report per period and kind, valid against the XSD and the
+Flux 10 schematron, deposited through the local PA simulator; nothing
+twice; a corrective report when an invoice of a reported period comes
+late.  The deposits commit, so the tests run in a committed database."""
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from lxml import etree
+from pa_simulator import PASimulator
+
+from trytond.modules.company.tests import set_company
+from trytond.modules.lot_facturation.validation.pa_documents import (
+    check_ereporting)
+from trytond.pool import Pool
+
+from test_p_pa_collection import pay
+from tools_chorus import tax
+from tools_einvoice_shapes import customer, invoice
+from tools_pa import configure_pa
+from tools_send import committed_database, run, setup_company
+
+
+@pytest.fixture
+def sim():
+    with PASimulator(seller_siren='552100554') as simulator:
+        yield simulator
+
+
+def consumer_invoices(sim, count=2):
+    "Invoices of 100 + 20 % VAT to a consumer: (company id, invoice ids)"
+    Configuration = Pool().get('account.configuration')
+    env = setup_company()
+    configure_pa(env.company, sim)
+    with set_company(env.company):
+        Configuration(1).set_multivalue('pa_registration', '0111',
+            company=env.company.id)
+        party = customer(env, "Mme Claire Petit", False, kind='consumer')
+        records = [invoice(env, party, [{'description': "Déclaration de "
+                        "revenus", 'quantity': 1, 'unit_price': D('100'),
+                        'taxes': [tax(env, '0.20').id]}])
+            for _ in range(count)]
+    return env.company.id, [r.id for r in records]
+
+
+def late_invoice(company_id):
+    "One more consumer invoice of the same day, posted after the report"
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    first, = Invoice.search([('company', '=', company_id)], limit=1,
+        order=[('id', 'ASC')])
+    env = setup_company()
+    with set_company(env.company):
+        invoice(env, first.party, [{'description': "Conseil", 'quantity': 1,
+                    'unit_price': D('50'), 'taxes': [tax(env, '0.20').id]}])
+
+
+def deposit_due(company_id, days=40):
+    "The cron's work, as if run days after the invoices"
+    pool = Pool()
+    Report = pool.get('account.invoice.pa_report')
+    Company = pool.get('company.company')
+    today = pool.get('ir.date').today() + dt.timedelta(days=days)
+    return [(r.kind, r.number, r.state, r.invoice_count, r.collection_count,
+            r.total, r.message)
+        for r in Report.deposit_due([Company(company_id)], today)]
+
+
+def reports(company_id):
+    Report = Pool().get('account.invoice.pa_report')
+    return [(r.kind, r.number, r.state, r.end - r.start <= dt.timedelta(10))
+        for r in Report.search([('company', '=', company_id)],
+            order=[('kind', 'ASC'), ('number', 'ASC')])]
+
+
+def ereports(sim):
+    "The e-reporting documents deposited at the PA, each checked again"
+    documents = []
+    for flow in sim.deposited():
+        if flow.meta['flowSyntax'] == 'FRR':
+            check_ereporting(flow.content)  # XSD + Flux 10 schematron
+            documents.append(etree.fromstring(flow.content))
+    return documents
+
+
+def text(root, path):
+    return [node.text for node in root.iter(path)]
+
+
+def test_p7_consumers_period_reported_once_then_corrected(sim):
+    with committed_database():
+        company, ids = run(consumer_invoices, sim)
+        context = {'company': company}
+        run(pay, ids[0], '120.00', True, context=context)
+        done = run(deposit_due, company, context=context)
+        assert [(kind, number, state, invoices, collections, total)
+            for kind, number, state, invoices, collections, total, _
+            in done] == [
+            ('payments', 1, 'sent', 0, 1, D('120.00')),
+            ('transactions', 1, 'sent', 2, 0, D('240.00'))]
+        assert all('déposé' in message for *_, message in done)
+        # Monthly filer: transactions every 10 days, payments every month
+        assert run(reports, company) == [('payments', 1, 'sent', False),
+            ('transactions', 1, 'sent', True)]
+        payments, transactions = ereports(sim)
+        assert text(transactions, 'TypeCode')[0] == 'IN'
+        assert '2' in text(transactions, 'TransactionsCount')
+        assert '120.00' in text(payments, 'Amount')
+        # The next night: nothing new, nothing deposited again
+        assert run(deposit_due, company, context=context) == []
+        assert len(ereports(sim)) == 2
+        # An invoice of the reported period posted late: corrective report
+        run(late_invoice, company, context=context)
+        done = run(deposit_due, company, context=context)
+        assert [(kind, number, state, invoices, total)
+            for kind, number, state, invoices, _, total, _ in done] == [
+            ('transactions', 2, 'sent', 3, D('300.00'))]
+        corrective = ereports(sim)[-1]
+        assert text(corrective, 'TypeCode')[0] == 'RE'
+        assert '3' in text(corrective, 'TransactionsCount')
+        assert sim.duplicate_deposits == 0
+
+
+def test_p7_pa_down_report_in_error_then_deposited(sim):
+    with committed_database():
+        company, ids = run(consumer_invoices, sim, 1)
+        context = {'company': company}
+        sim.go_down()
+        (_, _, state, _, _, _, message), = run(deposit_due, company,
+            context=context)
+        assert state == 'error'
+        assert 'Construire et déposer' in message
+        sim.come_back()
+        (_, number, state, *_), = run(deposit_due, company, context=context)
+        assert (number, state) == (1, 'sent')
+        assert len(ereports(sim)) == 1
