@@ -1,6 +1,6 @@
 """Deposits per second through the PA transport alone (issue 13, P3).
 
-Starts the local PA simulator in its own process (tests/pa_simulator.py on
+Starts the local PA simulator in its own process (scripts/pa_simulator.py on
 127.0.0.1), then deposits N documents through ``transports.pa`` (pyfrctc
 underneath) from W threads, one transport each, and reports deposits/s,
 latencies and the client's CPU per deposit.  ``--baseline`` also times the
@@ -34,7 +34,7 @@ def free_port():
 
 def start_simulator(port):
     process = subprocess.Popen([sys.executable,
-            str(ROOT / 'tests' / 'pa_simulator.py'), '--port', str(port),
+            str(ROOT / 'scripts' / 'pa_simulator.py'), '--port', str(port),
             '--statuses', '', '--client-secret', 'bench'],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):

@@ -8,8 +8,8 @@ see French labels and data, so this checks exactly that over HTTP and
 JSON-RPC (``/rpc/`` for the database list, ``/<db>/rpc/`` for the rest):
 the sao index and its French locale are served, both demo users log in,
 their language is French, the batch invoicing menu and field labels are
-French and the contracts are there.  Exits 1 on the first failure.
-Standard library only.
+French, the contracts are there and invoices went through the demo's PA.
+Exits 1 on the first failure.  Standard library only.
 """
 import base64
 import json
@@ -85,6 +85,11 @@ def main(base='http://127.0.0.1:8000'):
         running = client.model('sale.subscription', 'search_count',
             [('state', '=', 'running')], context)
         check(running >= 60, f"{login}: {running} running contracts")
+        through_pa = client.model('account.invoice', 'search_count',
+            [('send_channel', '=', 'pa'), ('send_state', '=', 'sent')],
+            context)
+        check(through_pa >= 1,
+            f"{login}: {through_pa} invoices sent through the demo's PA")
     print("demo OK")
 
 

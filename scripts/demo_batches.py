@@ -108,3 +108,5 @@ def create_lot_facturation_data(config, company, today=None):
     create_charges(company, today)
     as_user(config, 'comptable', create_batches, today)
     demo_send.send_on_paper(config, skip_warnings)
+    import demo_pa
+    demo_pa.configure_and_send(config, skip_warnings)

@@ -16,6 +16,9 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+# The local PA simulator lives in scripts/: the demo runs it too
+sys.path.insert(1, str(pathlib.Path(__file__).resolve().parent.parent
+        / 'scripts'))
 
 from db_cache import cache_folder, prune_stale  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Sending customer invoices through a Plateforme Agréée (SPEC P1, P3, P4).
 
-The local PA simulator (tests/pa_simulator.py) runs on 127.0.0.1; the send
+The local PA simulator (scripts/pa_simulator.py) runs on 127.0.0.1; the send
 commits on its own, so every test runs in a committed database."""
 import json
 

@@ -16,6 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from ..billing.send_rules import PA_REJECTIONS
 from ..exceptions import OperationError
 from .accounting_steps import (
     check_customer_invoice, check_period_open,
@@ -122,7 +123,8 @@ class CancelReplace(Wizard):
             'date': Date.today(),
             'mode': 'full' if status != 'partial' else 'edit',
             'settlement': 'keep',
-            'replace': False,
+            # rejected or refused on the PA: the new invoice is the point
+            'replace': getattr(invoice, 'pa_status', None) in PA_REJECTIONS,
             }
 
     def check(self, invoice):

@@ -13,13 +13,15 @@ from .chorus_references import InvoiceChorusReferences
 from .chorus_return import InvoiceChorusReturn
 from .facturx import InvoiceFacturX
 from .pa_collection import InvoicePACollection
+from .pa_correction import InvoicePACorrection
 from .pa_lifecycle import InvoicePALifecycle
 from .pa_send import InvoicePASend
 from .signature import InvoiceSignature
 from .structured import InvoiceStructured
 
 
-class Invoice(InvoicePACollection, InvoicePALifecycle, InvoicePASend, InvoiceChorusReturn, InvoiceChorusExport,
+class Invoice(InvoicePACollection, InvoicePACorrection, InvoicePALifecycle,
+        InvoicePASend, InvoiceChorusReturn, InvoiceChorusExport,
         InvoiceChorusReferences, InvoiceSignature, InvoiceFacturX,
         InvoiceStructured, metaclass=PoolMeta):
     __name__ = 'account.invoice'

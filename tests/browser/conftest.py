@@ -37,7 +37,10 @@ TEST_ENV = ['TRYTOND_DATABASE__URI', 'TRYTOND_DATABASE_URI',
     'TRYTOND_DATABASE__PATH', 'DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG']
 
 sys.path.insert(0, str(ROOT / 'tests'))
+sys.path.insert(1, str(ROOT / 'scripts'))
 import db_cache  # noqa: E402
+import demo_pa  # noqa: E402
+from pa_simulator import PASimulator  # noqa: E402
 from smtp_sink import SMTPSink, free_port  # noqa: E402
 
 
@@ -136,10 +139,36 @@ def smtp():
 
 
 @pytest.fixture(scope='session')
-def server(output, smtp):
+def pa():
+    """The demo's Plateforme Agréée: the local simulator with the directory
+    run-demo gives it, 200 then 202 right after each deposit"""
+    sim = PASimulator(client_secret=demo_pa.CLIENT_SECRET,
+        seller_siren=demo_pa.seller_siren())
+    for item in demo_pa.directory_argument().split(','):
+        siren, _, siret = item.partition(':')
+        sim.add_directory_line(siren, siret=siret)
+    sim.auto_statuses = [('200', 0), ('202', 0)]
+    with sim:
+        yield sim
+
+
+def point_pa(folder, url):
+    "The demo company's PA is this session's simulator (its port)"
+    import sqlite3
+    connection = sqlite3.connect(folder / f'{DATABASE}.sqlite')
+    with connection:
+        connection.execute(
+            'UPDATE account_configuration_pa SET pa_url = ? '
+            'WHERE pa_url IS NOT NULL', (url,))
+    connection.close()
+
+
+@pytest.fixture(scope='session')
+def server(output, smtp, pa):
     "trytond serving sao and a fresh demo database; yields its URL"
     folder = output / 'demo'
     build_demo(folder)
+    point_pa(folder, pa.url)
     port = free_port()
     config = write_config(folder, port, smtp.uri)
     with (output / 'trytond.log').open('w') as log:

@@ -373,3 +373,22 @@ def test_s6_exchange_log(client, seen):
     for tab in ["Erreurs", "À vérifier", "En cours"]:
         expect(log.locator('.nav-tabs a', has_text=tab)).to_contain_text("0")
     client.shot('exchanges')
+
+
+def test_p5_exchange_log_shows_pa_status(client, server, pa):
+    """The demo's invoices went through the local PA: once its statuses
+    are fetched (the button «Récupérer les statuts PA», here over RPC as
+    the cron would), the exchange log shows them"""
+    from check_demo import Client as RPC
+    assert pa.deposited()  # this session's PA invoices
+    rpc = RPC(server)
+    context = rpc.login(*ACCOUNTANT)
+    ids = rpc.model('account.invoice', 'search',
+        [('send_channel', '=', 'pa')], 0, 1, None, context)
+    assert ids
+    rpc.model('account.invoice', 'fetch_pa_statuses', ids, context)
+    exchange_log(client)
+    log = client.tab
+    expect(log.locator('td', has_text="202 Reçue par la plateforme")
+        .first).to_be_visible()
+    client.shot('pa-statuses')

@@ -15,7 +15,7 @@ stored), ``slow_next`` (stores the flow, answers after the client gave up),
 ``push_status(flow_id, '213'|'210'|..., reason_code, reason, copies=2)``.
 
     with PASimulator() as pa: ...            # tests, ephemeral port
-    python tests/pa_simulator.py --port 8765 --folder demo/pa   # demo
+    python scripts/pa_simulator.py --port 8765 --folder demo/pa   # demo
 """
 import argparse
 import logging
@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 
-from pa_simulator_http import Server, State
+from pa_simulator_http import Server, State, read_invoice
 
 logger = logging.getLogger('pa_simulator')
 
@@ -179,6 +179,41 @@ class PASimulator:
         return self.state.duplicate_deposits
 
 
+def reload(sim, folder):
+    """The flows an earlier run kept in folder, under the same ids, so that
+    a restarted demo still knows its invoices and its statuses (their
+    message ids unchanged: recorded once); the automatic statuses not
+    emitted yet are emitted again from now."""
+    state = sim.state
+    files = sorted(folder.glob('FLOW-*__*'))
+    emitted = {path.name.split('__', 1)[1].rsplit('.', 1)[0]
+        for path in files if '__cdar_' in path.name}
+    state.folder = None  # the files are there already
+    for path in files:
+        name = path.name.split('__', 1)[1]
+        content = path.read_bytes()
+        if name.startswith('cdar_'):
+            state.store({'name': name, 'flowSyntax': 'CDAR',
+                    'flowType': 'CustomerInvoiceLC', 'flowDirection': 'In',
+                    'processingRule': 'B2B',
+                    'acknowledgement': {'status': 'Ok'}}, content)
+            continue
+        invoice = read_invoice(content, name, state.seller_siren)
+        flow = state.store({'name': name, 'trackingId': None,
+                'flowSyntax': 'Factur-X', 'processingRule': 'B2B',
+                'processingRuleSource': 'Input', 'flowType': 'CustomerInvoice',
+                'flowDirection': 'Out', 'flowProfile': 'Undefined',
+                'acknowledgement': {'status': 'Ok'}}, content, invoice)
+        state.keys[name] = flow.meta['flowId']
+        start = time.monotonic()
+        flow.pending = [(start + delay, code, reason_code, reason)
+            for code, delay, reason_code, reason in state.auto_statuses
+            if f'cdar_{code}_{invoice.number}' not in emitted]
+    state.folder = folder
+    logger.info('%s flows of the earlier run reloaded from %s', len(files),
+        folder)
+
+
 def _statuses(text):
     "'200:0,202:5' -> [('200', 0.0), ('202', 5.0)]"
     items = []
@@ -199,6 +234,10 @@ def main(argv=None):
         help='statuses emitted after each deposit, code:seconds')
     parser.add_argument('--directory-empty', action='store_true',
         help='answer no directory line (by default every SIREN has one)')
+    parser.add_argument('--directory', default='',
+        help='only these buyers in the directory: SIREN[:SIRET],...')
+    parser.add_argument('--seller-siren', default='552100554',
+        help='the SIREN of the company that deposits (its statuses)')
     args = parser.parse_args(argv)
     handlers = [logging.StreamHandler()]
     if args.folder:
@@ -210,9 +249,15 @@ def main(argv=None):
     for noisy in ('factur-x', 'pyfrctc'):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     sim = PASimulator(args.host, args.port, args.client_id,
-        args.client_secret, folder=args.folder)
-    sim.state.answer_all = not args.directory_empty
+        args.client_secret, seller_siren=args.seller_siren,
+        folder=args.folder)
+    sim.state.answer_all = not (args.directory_empty or args.directory)
+    for item in filter(None, args.directory.split(',')):
+        siren, _, siret = item.strip().partition(':')
+        sim.add_directory_line(siren, siret=siret or None)
     sim.auto_statuses = _statuses(args.statuses)
+    if args.folder:
+        reload(sim, pathlib.Path(args.folder))
     sim.start()
     logger.info('PA simulator on %s (token %s, client %s / %s)', sim.url,
         sim.token_url, sim.client_id, sim.client_secret)

@@ -1,4 +1,4 @@
-"""The HTTP side of the local PA (tests/pa_simulator.py): state and handler.
+"""The HTTP side of the local PA (scripts/pa_simulator.py): state and handler.
 
 Endpoints (as pyfrctc calls them): POST /oauth2/token; POST
 /afnor-directory/v1/directory-line/search, GET .../siren/code-insee:<siren>,
