@@ -221,3 +221,107 @@ def test_p6_vat_on_debits_reports_no_collection(sim):
         run(pay, invoice_id, '1750.00', True, context={'company': company})
         assert run(collections, invoice_id) == []
         assert run(emit, context={'company': company}) == 0
+
+
+def credit_and_send(invoice_id):
+    "The credit note of the whole invoice, posted and sent through the PA"
+    Invoice = Pool().get('account.invoice')
+    credit, = Invoice.credit([Invoice(invoice_id)])
+    Invoice.post([credit])
+    Invoice.prepare_send([credit])
+    outcome, = Invoice.send([Invoice(credit.id)])
+    assert outcome.status == 'sent'
+    return credit.id
+
+
+def test_p6_refund_reports_negative_212(sim):
+    with committed_database():
+        company, invoice_id = sent_invoice(sim)
+        context = {'company': company}
+        run(pay, invoice_id, '1750.00', True, context=context)
+        credit_id = run(credit_and_send, invoice_id, context=context)
+        # The refund paid out, reconciled with the credit note (Pay wizard)
+        run(pay, credit_id, '-1750.00', True, context=context)
+        assert run(emit, context=context) == 2
+        paid, = run(collections, invoice_id)
+        assert paid['amount'] == D('1750.00')
+        refund, = run(collections, credit_id)
+        assert refund['amount'] == D('-1750.00')
+        assert refund['rates'] == {'20.00': '-1200.00', '10.00': '-550.00'}
+        assert refund['state'] == 'sent'
+        assert refund['exchange'][:3] == ('out', 'sent', '212')
+        assert sorted(run(deposited_212, sim)) == sorted([
+                (run(number, invoice_id), [
+                        (D('20.00'), D('1200.00')),
+                        (D('10.00'), D('550.00'))]),
+                (run(number, credit_id), [
+                        (D('20.00'), D('-1200.00')),
+                        (D('10.00'), D('-550.00'))])])
+        assert run(emit, context=context) == 0
+
+
+def second_invoice(company_id, deposit=None):
+    """Another invoice of the customer, 500 + 20 % (TTC 600), sent through
+    the PA; deposit: paid in part before: its id"""
+    Invoice = Pool().get('account.invoice')
+    first, = Invoice.search([('company', '=', company_id)], limit=1,
+        order=[('id', 'ASC')])
+    env = setup_company()
+    with set_company(env.company):
+        record = invoice(env, first.party, [{'description': "Paie",
+                    'quantity': 1, 'unit_price': D('500'),
+                    'taxes': [tax(env, '0.20').id]}])
+        Invoice.prepare_send([record])
+        outcome, = Invoice.send([Invoice(record.id)])
+        assert outcome.status == 'sent'
+        if deposit:
+            pay(record.id, deposit)
+    return record.id
+
+
+def one_receipt(invoice_ids, amount):
+    "One cheque paying the invoices, reconciled with all their lines"
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    Move = pool.get('account.move')
+    Line = pool.get('account.move.line')
+    Period = pool.get('account.period')
+    invoices = Invoice.browse(invoice_ids)
+    first = invoices[0]
+    method = cheque()
+    move = Move(journal=method.journal, date=first.invoice_date,
+        period=Period.find(first.company, date=first.invoice_date),
+        origin=None, lines=[
+            Line(account=first.account, party=first.party, credit=D(amount),
+                debit=0),
+            Line(account=method.debit_account, debit=D(amount), credit=0)])
+    move.save()
+    Move.post([move])
+    Line.reconcile([l for i in invoices for l in i.lines_to_pay
+            + i.payment_lines] + [l for l in move.lines
+            if l.account == first.account])
+
+
+def test_p6_one_receipt_for_two_invoices_reports_each(sim):
+    with committed_database():
+        company, first_id = sent_invoice(sim)
+        context = {'company': company}
+        second_id = run(second_invoice, company, '200.00', context=context)
+        # 1,750 for the first, the 400 left on the second
+        run(one_receipt, [first_id, second_id], '2150.00', context=context)
+        assert run(emit, context=context) == 3
+        first, = run(collections, first_id)
+        assert (first['amount'], first['rates']) == (D('1750.00'),
+            {'20.00': '1200.00', '10.00': '550.00'})
+        deposit, rest = run(collections, second_id)
+        assert [c['amount'] for c in (deposit, rest)] == [
+            D('200.00'), D('400.00')]
+        assert rest['rates'] == {'20.00': '400.00'}
+        deposited = run(deposited_212, sim)
+        assert sorted(deposited) == sorted([
+                (run(number, first_id), [
+                        (D('20.00'), D('1200.00')),
+                        (D('10.00'), D('550.00'))]),
+                (run(number, second_id), [(D('20.00'), D('200.00'))]),
+                (run(number, second_id), [(D('20.00'), D('400.00'))])])
+        assert run(emit, context=context) == 0

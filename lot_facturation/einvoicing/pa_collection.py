@@ -199,11 +199,7 @@ class PACollection(ModelSQL, ModelView):
         if not totals:
             return []
         result = []
-        for line, kind in receipts_of(invoice):
-            amount = invoice.currency.round(line.credit - line.debit)
-            if abs(amount) > abs(invoice.total_amount):
-                # one receipt paying several invoices: this one's part
-                amount = invoice.total_amount.copy_sign(amount)
+        for line, kind, amount in shares_of(invoice, receipts_of(invoice)):
             if not amount:
                 continue
             parts = split_by_rate(amount, totals)
@@ -407,7 +403,8 @@ def receipts_of(invoice):
     Invoice = pool.get('account.invoice')
     Move = pool.get('account.move')
     lines = {l for l in invoice.payment_lines + invoice.reconciliation_lines
-        if l not in invoice.lines_to_pay and l.move.state == 'posted'}
+        if l not in invoice.lines_to_pay and l.move.state == 'posted'
+        and l.invoice_payment in {None, invoice}}
     moves = {l.move.id for l in lines}
     invoice_moves = {i.move.id for i in Invoice.search([
                 ('move', 'in', sorted(moves)),
@@ -416,6 +413,25 @@ def receipts_of(invoice):
             if l.move.id not in invoice_moves
             and not isinstance(l.move.origin, Move)),
         key=lambda item: (item[0].date, item[0].id))
+
+
+def shares_of(invoice, receipts):
+    """(line, kind, amount) of receipts: a payment line of invoice counts
+    its own amount; a receipt shared with other invoices (one cheque for
+    several) what is left to pay on invoice, at most its amount."""
+    sign = -1 if invoice.total_amount < 0 else 1
+    amounts = [invoice.currency.round(l.credit - l.debit) * sign
+        for l, _ in receipts]
+    left = invoice.total_amount * sign - sum((a for (l, _), a in zip(
+                receipts, amounts) if l.invoice_payment == invoice),
+        Decimal(0))
+    result = []
+    for (line, kind), amount in zip(receipts, amounts):
+        if line.invoice_payment != invoice and amount > 0:
+            amount = min(amount, max(left, Decimal(0)))
+            left -= amount
+        result.append((line, kind, amount * sign))
+    return result
 
 
 class InvoicePACollection:
