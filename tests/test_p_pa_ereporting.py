@@ -17,7 +17,8 @@ from trytond.pool import Pool
 
 from test_p_pa_collection import pay
 from tools_chorus import tax
-from tools_einvoice_shapes import customer, invoice
+from tools_einvoice_shapes import (
+    REVERSE_NOTICE, country, customer, invoice, special_tax)
 from tools_pa import configure_pa
 from tools_send import committed_database, run, setup_company
 
@@ -42,6 +43,26 @@ def consumer_invoices(sim, count=2):
                         'taxes': [tax(env, '0.20').id]}])
             for _ in range(count)]
     return env.company.id, [r.id for r in records]
+
+
+def german_invoice(sim):
+    """Services to a German business (reverse charge), 4 x 150: (company
+    id, invoice number)"""
+    Configuration = Pool().get('account.configuration')
+    env = setup_company()
+    configure_pa(env.company, sim)
+    with set_company(env.company):
+        Configuration(1).set_multivalue('pa_registration', '0111',
+            company=env.company.id)
+        party = customer(env, "Steuerberatung Vogel GmbH", False,
+            street="Unter den Linden 5", country=country('DE', "Allemagne"),
+            vat='DE136695976', kind='foreign')
+        reverse = special_tax(env, "Autoliquidation UE", 'AE',
+            REVERSE_NOTICE, True, 'VATEX-EU-AE')
+        record = invoice(env, party, [{'description': "Conseil fiscal",
+                    'quantity': 4, 'unit_price': D('150'),
+                    'taxes': [reverse.id]}])
+    return env.company.id, record.number
 
 
 def late_invoice(company_id):
@@ -135,3 +156,27 @@ def test_p7_pa_down_report_in_error_then_deposited(sim):
         (_, number, state, *_), = run(deposit_due, company, context=context)
         assert (number, state) == (1, 'sent')
         assert len(ereports(sim)) == 1
+
+
+def test_p7_foreign_invoice_reported_one_by_one(sim):
+    with committed_database():
+        company, number = run(german_invoice, sim)
+        done = run(deposit_due, company, context={'company': company})
+        assert [(kind, number, state, invoices, collections, total)
+            for kind, number, state, invoices, collections, total, _
+            in done] == [('transactions', 1, 'sent', 1, 0, D('600.00'))]
+        transactions, = ereports(sim)  # XSD + schematron passed
+        assert text(transactions, 'TransactionsCount') == []
+        invoice, = transactions.iter('Invoice')
+        assert invoice.findtext('ID') == number
+        buyer = invoice.find('Buyer')
+        assert (buyer.findtext('CompanyId'),
+            buyer.find('CompanyId').get('schemeId')) == (
+            'DE136695976', '0223')
+        assert buyer.findtext('TaxRegistrationId') == 'DE136695976'
+        assert buyer.findtext('PostalAddress/CountryId') == 'DE'
+        category = invoice.find('TaxSubTotal/TaxCategory')
+        assert [category.findtext(tag) for tag in ('Code', 'Percent',
+                'TaxExemptionReasonCode')] == ['AE', '0.00', 'VATEX-EU-AE']
+        assert invoice.findtext('TaxSubTotal/TaxableAmount') == '600.00'
+        assert sim.duplicate_deposits == 0
