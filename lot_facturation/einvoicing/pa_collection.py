@@ -7,8 +7,10 @@ it is paid.  Every receipt that pays an invoice (a line of its payment
 lines or of the reconciliation of its lines to pay, fully or partly) is
 recorded once, in the reconciliation's own transaction, as a *collection*
 keyed by receipt and invoice, with its amount shared per VAT rate
-(``billing.collections.split_by_rate``).  A cancelled receipt (bounced
-cheque: its move reversed) is recorded again, negated.
+(``billing.collections.split_by_rate``); a receipt shared by several
+invoices counts for each what was left to pay on it (``shares_of``).  A
+cancelled receipt (bounced cheque: its move reversed) is recorded again,
+negated.
 
 An invoice sent through the PA is told by a 212 "Encaissée" status,
 deposited later by the queue, the cron or the button (never in the
