@@ -234,6 +234,13 @@ def credit_and_send(invoice_id):
     return credit.id
 
 
+def type_codes(sim):
+    "The type codes in each 212 deposited at the PA"
+    return [{node.text for node in etree.fromstring(flow.content).iter(
+                RAM + 'TypeCode')}
+        for flow in sim.deposited() if flow.meta['flowSyntax'] == 'CDAR']
+
+
 def test_p6_refund_reports_negative_212(sim):
     with committed_database():
         company, invoice_id = sent_invoice(sim)
@@ -257,6 +264,9 @@ def test_p6_refund_reports_negative_212(sim):
                 (run(number, credit_id), [
                         (D('20.00'), D('-1200.00')),
                         (D('10.00'), D('-550.00'))])])
+        # The refund's 212 refers to a credit note (381), the payment's not
+        assert sorted('381' in codes for codes in type_codes(sim)) == [
+            False, True]
         assert run(emit, context=context) == 0
 
 
