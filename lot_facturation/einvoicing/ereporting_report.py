@@ -106,7 +106,7 @@ class EReport(ModelSQL, ModelView):
                 'lot_facturation.msg_pa_report_unique'),
             ]
         cls._order = [('start', 'DESC'), ('kind', 'ASC'),
-            ('number', 'DESC')]
+            ('number', 'DESC'), ('id', 'DESC')]
         cls._buttons.update({
                 'deposit': {
                     'invisible': Eval('state') == 'sent',

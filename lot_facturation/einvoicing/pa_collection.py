@@ -93,7 +93,8 @@ class PACollection(ModelSQL, ModelView):
         readonly=True)
     invoice = fields.Many2One('account.invoice', "Invoice", required=True,
         readonly=True, ondelete='RESTRICT')
-    party = fields.Function(fields.Many2One('party.party', "Customer"),
+    party = fields.Function(fields.Many2One('party.party', "Customer",
+            context={'company': Eval('company', -1)}, depends={'company'}),
         'get_invoice_field')
     line = fields.Many2One('account.move.line', "Receipt", required=True,
         readonly=True, ondelete='RESTRICT',
