@@ -223,15 +223,19 @@ def test_p6_vat_on_debits_reports_no_collection(sim):
         assert run(emit, context={'company': company}) == 0
 
 
-def credit_and_send(invoice_id):
-    "The credit note of the whole invoice, posted and sent through the PA"
+def posted_credit(invoice_id):
+    "The credit note of the whole invoice, posted, ready to send"
     Invoice = Pool().get('account.invoice')
     credit, = Invoice.credit([Invoice(invoice_id)])
     Invoice.post([credit])
     Invoice.prepare_send([credit])
-    outcome, = Invoice.send([Invoice(credit.id)])
-    assert outcome.status == 'sent'
     return credit.id
+
+
+def sent_through_pa(invoice_id, context):
+    "Send the committed invoice through the PA as the send does (own run)"
+    outcome, = run(send, invoice_id, context=context)
+    assert outcome.status == 'sent'
 
 
 def type_codes(sim):
@@ -246,7 +250,8 @@ def test_p6_refund_reports_negative_212(sim):
         company, invoice_id = sent_invoice(sim)
         context = {'company': company}
         run(pay, invoice_id, '1750.00', True, context=context)
-        credit_id = run(credit_and_send, invoice_id, context=context)
+        credit_id = run(posted_credit, invoice_id, context=context)
+        sent_through_pa(credit_id, context)
         # The refund paid out, reconciled with the credit note (Pay wizard)
         run(pay, credit_id, '-1750.00', True, context=context)
         assert run(emit, context=context) == 2
@@ -270,9 +275,9 @@ def test_p6_refund_reports_negative_212(sim):
         assert run(emit, context=context) == 0
 
 
-def second_invoice(company_id, deposit=None):
-    """Another invoice of the customer, 500 + 20 % (TTC 600), sent through
-    the PA; deposit: paid in part before: its id"""
+def second_invoice(company_id):
+    """Another invoice of the customer, 500 + 20 % (TTC 600), ready to send
+    through the PA: its id"""
     Invoice = Pool().get('account.invoice')
     first, = Invoice.search([('company', '=', company_id)], limit=1,
         order=[('id', 'ASC')])
@@ -282,10 +287,6 @@ def second_invoice(company_id, deposit=None):
                     'quantity': 1, 'unit_price': D('500'),
                     'taxes': [tax(env, '0.20').id]}])
         Invoice.prepare_send([record])
-        outcome, = Invoice.send([Invoice(record.id)])
-        assert outcome.status == 'sent'
-        if deposit:
-            pay(record.id, deposit)
     return record.id
 
 
@@ -316,7 +317,9 @@ def test_p6_one_receipt_for_two_invoices_reports_each(sim):
     with committed_database():
         company, first_id = sent_invoice(sim)
         context = {'company': company}
-        second_id = run(second_invoice, company, '200.00', context=context)
+        second_id = run(second_invoice, company, context=context)
+        sent_through_pa(second_id, context)
+        run(pay, second_id, '200.00', context=context)  # paid in part before
         # 1,750 for the first, the 400 left on the second
         run(one_receipt, [first_id, second_id], '2150.00', context=context)
         assert run(emit, context=context) == 3
