@@ -3,7 +3,6 @@
 rate, a bounced cheque by the negative status; the PA down leaves them
 pending, retried.  The local PA simulator runs on 127.0.0.1; the deposits
 commit on their own, so every test runs in a committed database."""
-import datetime as dt
 import json
 from decimal import Decimal as D
 
