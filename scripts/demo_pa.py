@@ -18,11 +18,12 @@ once.
 import os
 import sys
 
-from proteus import Model, Wizard
+from proteus import Model
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import demo_fixtures as fx  # noqa: E402
 import demo_identifiers as identifiers  # noqa: E402
+from demo_send import send_with_wizard  # noqa: E402
 
 CLIENT_ID = 'lot-facturation'
 CLIENT_SECRET = 'secret-de-demo'
@@ -80,13 +81,7 @@ def send_through_pa(config, skip_warnings, parties):
             ('send_state', 'in', ['pending', 'ready'])])
     if not invoices:
         return
-    Invoice.click(invoices, 'prepare_send')
-
-    def send():
-        wizard = Wizard('account.invoice.process', invoices)
-        wizard.form.processing = 'send'
-        wizard.execute('process')
-    skip_warnings(config, send)
+    send_with_wizard(config, skip_warnings, invoices)
 
 
 def configure_and_send(config, skip_warnings):

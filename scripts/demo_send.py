@@ -28,7 +28,12 @@ def send_on_paper(config, skip_warnings):
     invoices = [i for i in posted if i.party in parties[:PAPER_CUSTOMERS]]
     if not invoices:
         return
-    Invoice.click(invoices, 'prepare_send')
+    send_with_wizard(config, skip_warnings, invoices)
+
+
+def send_with_wizard(config, skip_warnings, invoices):
+    "Prepare, then send through «Imprimer ou traiter les factures client»"
+    Model.get('account.invoice').click(invoices, 'prepare_send')
 
     def send():
         wizard = Wizard('account.invoice.process', invoices)
