@@ -21,7 +21,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -89,7 +88,8 @@ def workers_report(results):
             " (wall)")
 
 
-def main():
+def arguments():
+    "The command line (see the module's docstring)."
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('-n', type=int, default=1000,
         help="number of contracts")
@@ -121,13 +121,11 @@ def main():
         choices=['cpu', 'wall'],
         help="write a cProfile dump of each phase in the workdir, of CPU "
         "time (default) or wall time")
-    args = parser.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
-    template = f'bench_{args.n}'
-    if not (args.reuse and world.exists(template, args)):
-        seconds = world.build(template, args)
-        print(f"built {args.n} contracts ({args.world}) in {seconds:.0f} s",
-            file=sys.stderr)
+    return parser.parse_args()
+
+
+def run_all(args, template):
+    "{phase or wN: result} of each phase asked, each on its own clone."
     results = {}
     phases = [args.only] if args.only else ['stock', 'batch']
     for phase in [p for p in phases if p != 'workers']:
@@ -138,6 +136,11 @@ def main():
         database = f'{template}_w{count}'
         world.clone(template, database, args)
         results[f'w{count}'] = run_phase('batch', database, args, count)
+    return results
+
+
+def verdict(args, results):
+    "Print the comparison; 0 when every run kept stock's accounting."
     if 'stock' in results and len(results) >= 2:
         same = True
         for name, result in results.items():
@@ -158,6 +161,17 @@ def main():
         return 0 if len(digests) == 1 else 1
     print(json.dumps(results))
     return 0
+
+
+def main():
+    args = arguments()
+    os.makedirs(args.workdir, exist_ok=True)
+    template = f'bench_{args.n}'
+    if not (args.reuse and world.exists(template, args)):
+        seconds = world.build(template, args)
+        print(f"built {args.n} contracts ({args.world}) in {seconds:.0f} s",
+            file=sys.stderr)
+    return verdict(args, run_all(args, template))
 
 
 if __name__ == '__main__':

@@ -193,6 +193,25 @@ def accounting(pool):
     return hashlib.sha256(text.encode()).hexdigest(), len(rows)
 
 
+def timed_phase(args, pool, date):
+    "(generation s, posting s) of the phase, profiled when asked."
+    def run(pool, date):
+        if args.workers:
+            return generate_by_workers(pool, date, args.workers)
+        return {'stock': stock, 'batch': batch, 'preview': preview}[
+            args.phase](pool, date)
+    if not args.profile:
+        return run(pool, date)
+    import cProfile
+    # CPU time: on a shared machine wall time mostly measures the other
+    # processes; the database's own work shows as waits.
+    profiler = (cProfile.Profile(time.process_time)
+        if args.clock == 'cpu' else cProfile.Profile())
+    result = profiler.runcall(run, pool, date)
+    profiler.dump_stats(args.profile)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('phase', choices=['stock', 'batch', 'preview'])
@@ -218,21 +237,7 @@ def main():
         company = company.id
     with Transaction().start(args.database, 1, context={
                 'company': company, '_skip_warnings': True}):
-        run = {'stock': stock, 'batch': batch, 'preview': preview}[
-            args.phase]
-        if args.workers:
-            def run(pool, date):
-                return generate_by_workers(pool, date, args.workers)
-        if args.profile:
-            import cProfile
-            # CPU time: on a shared machine wall time mostly measures the
-            # other processes; the database's own work shows as waits.
-            profiler = (cProfile.Profile(time.process_time)
-                if args.clock == 'cpu' else cProfile.Profile())
-            generate, post = profiler.runcall(run, pool, date)
-            profiler.dump_stats(args.profile)
-        else:
-            generate, post = run(pool, date)
+        generate, post = timed_phase(args, pool, date)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     report = {
         'generate': round(generate, 2), 'post': round(post, 2),
