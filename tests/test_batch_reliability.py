@@ -277,3 +277,64 @@ def test_b7_tax_changed_after_preview_stops_generation(config):
     batch.reload()
     assert batch.state == 'done'
     assert sum(i.tax_amount for i in invoices()) == Decimal('317.52')
+
+
+def test_b6_consumption_taken_while_generating_stops_the_chunk(config):
+    """Someone else links a contract's consumption between the batch's
+    check and its claim: the chunk rolls back whole, the batch names the
+    item; run again, every consumption is billed once."""
+    batch = world.new_batch()
+    preview(config, batch)
+    other = typed_invoice('Customer 3')
+    other_line = other.lines[0].id
+    pool = Pool(DB_NAME)
+    Consumption = pool.get('sale.subscription.line.consumption')
+    free = Consumption.free_consumptions.__func__
+    calls, taken, names = [], [], []
+
+    def meanwhile(cls, items):
+        result = free(cls, items)
+        calls.append(len(items))
+        if len(calls) == 2:  # the claim's read, after the check's
+            # Tryton's own invoicing links one of them, as if committed
+            # between this read and the claim.
+            item = next(i for i in items
+                if i.subscription.party.name == 'Customer 3')
+            taken.extend(result[item.id])
+            names.append(item.rec_name)
+            table = cls.__table__()
+            Transaction().connection.cursor().execute(*table.update(
+                    [table.invoice_line], [other_line],
+                    where=table.id.in_(taken)))
+        return result
+    with mock.patch.object(Consumption, 'free_consumptions',
+            classmethod(meanwhile)):
+        batch.click('generate')
+    batch.reload()
+    assert batch.state == 'failed'
+    assert batch.message.endswith(
+        f'Item "{names[0]}" has been invoiced by someone else in the '
+        'meantime.'), batch.message
+    assert len(taken) == 1
+    assert len(invoices()) == 1  # the typed one: the chunk rolled back
+    assert consumption_lines().count(None) == 12  # January and February
+    batch.click('generate')
+    batch.reload()
+    assert batch.state == 'done'
+    assert len(invoices()) == 7
+    lines = consumption_lines()
+    assert all(lines) and len(lines) == 12
+
+
+def typed_invoice(name):
+    "A customer invoice typed by hand, with one line."
+    Party = Model.get('party.party')
+    Product = Model.get('product.product')
+    party, = Party.find([('name', '=', name)])
+    invoice = Model.get('account.invoice')(type='out', party=party)
+    line = invoice.lines.new()
+    line.product, = Product.find([('name', '=', "Maintenance")])
+    line.quantity = 1
+    line.unit_price = Decimal('10.00')
+    invoice.save()
+    return invoice

@@ -467,27 +467,40 @@ class ItemGeneration:
     def link_sources(cls, links):
         """Point sources to their invoice line, only if still free.
 
-        ``links`` is a list of (saved invoice line, items).  A source taken
-        by someone else in the meantime raises: the chunk rolls back.
+        ``links`` is a list of (saved invoice line, items).  The chunk's
+        sources are claimed together (one UPDATE per 500 rows); a source
+        taken by someone else in the meantime raises: the chunk rolls back.
         """
         pool = Pool()
         Consumption = pool.get('sale.subscription.line.consumption')
         Charge = pool.get('account.invoice.pending_charge')
         Schedule = pool.get('sale.subscription.schedule')
-        schedules = set()
-        for line, items in links:
-            assert line.id is not None and line.id >= 0, line
-            for item in items:
-                if item.charge:
-                    count = Charge.claim([item.charge.id], line.id)
-                    expected = 1
-                else:
-                    count = Consumption.claim(item, line.id)
-                    expected = item.consumption_count
-                    if item.schedule:
-                        schedules.add(item.schedule.id)
-                if count != expected:
-                    raise BatchError(gettext(
-                            'lot_facturation.msg_batch_source_taken',
-                            item=item.rec_name))
-        Schedule.refresh_states(schedules)
+        items = [(line.id, item) for line, items in links for item in items]
+        assert all(i is not None and i >= 0 for i, _ in items), links
+        free = Consumption.free_consumptions([i for _, i in items])
+        rows = {}
+        for line_id, item in items:
+            if item.charge:
+                rows[item] = ('charge', [item.charge.id], 1)
+            else:
+                rows[item] = ('consumption', free[item.id],
+                    item.consumption_count)
+        targets = {'charge': {}, 'consumption': {}}
+        for line_id, item in items:
+            kind, ids, expected = rows[item]
+            if len(ids) != expected or targets[kind].keys() & set(ids):
+                raise _source_taken(item)
+            targets[kind].update((i, line_id) for i in ids)
+        linked = {'charge': Charge.claim(targets['charge']),
+            'consumption': Consumption.claim(targets['consumption'])}
+        for line_id, item in items:
+            kind, ids, _ = rows[item]
+            if not linked[kind].issuperset(ids):
+                raise _source_taken(item)
+        Schedule.refresh_states({item.schedule.id for _, item in items
+                if not item.charge and item.schedule})
+
+
+def _source_taken(item):
+    return BatchError(gettext(
+            'lot_facturation.msg_batch_source_taken', item=item.rec_name))

@@ -9,8 +9,6 @@ invoiced at most once; deleting the draft invoice makes it pending again.
 """
 from decimal import Decimal
 
-from sql import Null
-
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -20,7 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from ..common.sql import execute_update
+from ..common.sql import claim_rows
 
 READONLY = Eval('state') != 'draft'
 
@@ -246,12 +244,9 @@ class PendingCharge(Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
-    def claim(cls, ids, invoice_line_id):
-        "Compare-and-set on validated, free charges; return the count."
-        table = cls.__table__()
-        return execute_update(table.update(
-                [table.invoice_line, table.state],
-                [invoice_line_id, 'invoiced'],
-                where=fields.SQL_OPERATORS['in'](table.id, ids)
-                & (table.invoice_line == Null)
-                & (table.state == 'validated')), cls)
+    def claim(cls, targets):
+        """Compare-and-set: {charge id: invoice line id} on validated, free
+        charges; returns the ids linked, the others were taken meanwhile."""
+        return claim_rows(cls, 'invoice_line', targets,
+            where=lambda table: table.state == 'validated',
+            also={'state': 'invoiced'})

@@ -7,6 +7,9 @@ send) and bulk state changes bypass ``ModelStorage.write``; after them the
 transaction counter moves and the models' record caches are emptied, so
 records already read in this transaction read the new values.
 """
+from sql import Null
+from sql.conditionals import Case
+
 from trytond.transaction import Transaction
 
 
@@ -27,3 +30,43 @@ def invalidate(*models):
     for cache in transaction.cache.values():
         for name in names & cache.keys():
             cache[name].clear()
+
+
+def claim_rows(model, column, targets, where=None, also=None):
+    """Compare-and-set many rows at once: ``column`` = targets[id] where free.
+
+    ``targets`` maps row ids to the value each should take; only rows whose
+    ``column`` is still NULL (and that match ``where``) are written, by one
+    UPDATE per 500 rows.  ``also`` are constant {column: value} written with
+    it.  Returns the ids that now hold their target, so a caller sees which
+    rows someone else took in the meantime.
+    """
+    table = model.__table__()
+    cursor = Transaction().connection.cursor()
+    also = also or {}
+    target = getattr(table, column)
+    written = 0
+    ids = sorted(targets)
+    for sub_ids in _slices(ids, 500):
+        condition = table.id.in_(sub_ids) & (target == Null)
+        if where is not None:
+            condition &= where(table)
+        cursor.execute(*table.update(
+                [target] + [getattr(table, c) for c in also],
+                [Case(*((table.id == i, targets[i]) for i in sub_ids))]
+                + list(also.values()),
+                where=condition))
+        written += cursor.rowcount
+    invalidate(model)
+    if written == len(ids):
+        return set(ids)
+    held = set()
+    for sub_ids in _slices(ids, 1000):
+        cursor.execute(*table.select(table.id, target,
+                where=table.id.in_(sub_ids)))
+        held.update(i for i, value in cursor if value == targets[i])
+    return held
+
+
+def _slices(values, size):
+    return [values[i:i + size] for i in range(0, len(values), size)]
