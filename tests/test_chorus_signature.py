@@ -62,6 +62,24 @@ class SignatureTestCase(unittest.TestCase):
         self.assertIn(invoice.number.encode(), xml)
 
     @with_transaction()
+    def test_c2_every_pdf_of_a_chunk_verifies(self):
+        "The room sized for the first signature serves the next ones."
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        env, invoices = multi_vat_invoices(count=3)
+        configure_certificate(env.company, self.p12)
+        with set_company(env.company):
+            signed = Invoice.sign_pdfs(
+                invoices, Invoice.render_facturx(invoices))
+        self.assertEqual(len(signed), 3)
+        for invoice in invoices:
+            pdf = signed[invoice.id]
+            self.assertTrue(signature_status(pdf, self.root).bottom_line)
+            self.assertIn(invoice.number, signature_reason(pdf))
+        self.assertEqual(len({signature._reserved(p)
+                    for p in signed.values()}), 1)
+
+    @with_transaction()
     def test_c2_tampered_signed_pdf_fails_verification(self):
         invoice, pdf = self.facturx_pdf()
         number = invoice.number.encode()

@@ -25,6 +25,7 @@ from trytond.transaction import Transaction
 
 from ..common.notices import mail_user, summary, user_language
 from ..common.runner import ChunkRunner, Superseded, run_inline
+from ..common.sql import search_ids
 from ..exceptions import BatchError
 from .core_values import load_taxes
 
@@ -106,12 +107,12 @@ class BatchGeneration:
     def _pending_proposals(cls, batch_id):
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
-        return [p.id for p in Proposal.search([
-                    ('batch', '=', batch_id),
-                    ('selected', '=', True),
-                    ('status', '!=', 'blocked'),
-                    ('invoice', '=', None),
-                    ], order=[('invoice_date', 'ASC'), ('id', 'ASC')])]
+        return search_ids(Proposal, [
+                ('batch', '=', batch_id),
+                ('selected', '=', True),
+                ('status', '!=', 'blocked'),
+                ('invoice', '=', None),
+                ], order=[('invoice_date', 'ASC'), ('id', 'ASC')])
 
     @classmethod
     def _recording_mode(cls, batch_id):

@@ -28,14 +28,16 @@ class BatchPost(Wizard):
     def default_start(self, fields):
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        drafts = Invoice.search([
-                ('batch', '=', self.record.id),
-                ('state', '=', 'draft'),
-                ], order=[('invoice_date', 'DESC')])
-        date = drafts[0].invoice_date if drafts else None
+        domain = [
+            ('batch', '=', self.record.id),
+            ('state', '=', 'draft'),
+            ]
+        last = Invoice.search(
+            domain, order=[('invoice_date', 'DESC')], limit=1)
         return {
-            'invoice_date': date or self.record.reference_date,
-            'count': len(drafts),
+            'invoice_date': (last[0].invoice_date if last else None)
+            or self.record.reference_date,
+            'count': Invoice.search_count(domain),
             }
 
     def transition_post(self):

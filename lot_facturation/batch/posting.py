@@ -19,6 +19,7 @@ from trytond.transaction import Transaction
 
 from ..common.notices import summary, user_language
 from ..common.runner import ChunkRunner, Superseded, in_new_transaction
+from ..common.sql import search_ids
 from ..exceptions import LockWaitError
 
 POST_CHUNK_SIZE = 100
@@ -93,19 +94,24 @@ class BatchPosting:
 
     @classmethod
     def _postable_invoices(cls, batch_id, invoice_date):
+        "Drafts in posting order, 1,000 at a time; those without mandate apart."
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        drafts = Invoice.search([
+        ids = search_ids(Invoice, [
                 ('batch', '=', batch_id),
                 ('state', '=', 'draft'),
                 ], order=[('invoice_date', 'ASC'), ('id', 'ASC')])
-        if invoice_date:
-            to_date = [i for i in drafts if i.invoice_date != invoice_date]
-            if to_date:
-                Invoice.write(to_date, {'invoice_date': invoice_date})
-        errors = [i.mandate_missing_message()
-            for i in drafts if i.mandate_missing]
-        return [i.id for i in drafts if not i.mandate_missing], errors
+        postable, errors = [], []
+        for sub_ids in grouped_slice(ids, 1000):
+            drafts = Invoice.browse(sub_ids)
+            if invoice_date:
+                to_date = [i for i in drafts if i.invoice_date != invoice_date]
+                if to_date:
+                    Invoice.write(to_date, {'invoice_date': invoice_date})
+            errors.extend(i.mandate_missing_message()
+                for i in drafts if i.mandate_missing)
+            postable.extend(i.id for i in drafts if not i.mandate_missing)
+        return postable, errors
 
     @classmethod
     def _post_chunk(cls, invoice_ids):

@@ -70,3 +70,14 @@ def claim_rows(model, column, targets, where=None, also=None):
 
 def _slices(values, size):
     return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def search_ids(model, domain, order=None):
+    """The ids ``model.search`` finds, in its order, without a record each.
+
+    A browse list of N records costs O(N²) in Tryton (each record checks
+    the whole id list): a batch of 100,000 must not build one.
+    """
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*model.search(domain, order=order, query=True))
+    return [row[0] for row in cursor]

@@ -9,6 +9,7 @@ and the PDF/A metadata are kept and covered by the signature.  The
 password is never put in an error message.
 """
 import io
+import re
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
@@ -35,8 +36,14 @@ class SignatureInfo:
 
 class _KeyOnceSigner(signers.SimpleSigner):
     """SimpleSigner parsing its private key once: pyHanko's parses and
-    checks the RSA key at every raw signature, twice per PDF (~60 ms)"""
+    checks the RSA key at every raw signature, twice per PDF (~60 ms).
+
+    ``bytes_reserved``: the room pyHanko reserved for this signer's first
+    signature (it signs once dry to size it, a third of a signature's
+    cost); the same certificate and attributes need the same room after.
+    """
     _private_key = None
+    bytes_reserved = None
 
     def sign_raw(self, data, digest_algorithm):
         if self._private_key is None:
@@ -78,5 +85,15 @@ def sign_pdf(pdf, signer, info=SignatureInfo()):
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=info.reason or None, location=info.location or None,
         name=info.name or None)
-    output = signers.sign_pdf(writer, metadata, signer=signer)
-    return output.getvalue()
+    reserved = getattr(signer, 'bytes_reserved', None)
+    output = signers.sign_pdf(
+        writer, metadata, signer=signer, bytes_reserved=reserved).getvalue()
+    if reserved is None and isinstance(signer, _KeyOnceSigner):
+        signer.bytes_reserved = _reserved(output)
+    return output
+
+
+def _reserved(pdf):
+    "Hex digits of the signature's /Contents, as pyHanko reserved them."
+    *_, contents = re.finditer(rb'/Contents\s*<([0-9a-fA-F]*)>', pdf)
+    return len(contents.group(1))
