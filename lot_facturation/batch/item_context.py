@@ -23,6 +23,8 @@ from .schedule_plan import LABEL, language_codes
 # A customer as the items need it: read for a whole chunk at once.
 Customer = namedtuple('Customer', ['id', 'lang', 'receivable', 'tax_rule',
         'mandate'])
+# Records read for one chunk's customers only.
+CUSTOMER_MODELS = {'party.party', 'party.address'}
 
 
 class ItemContext:
@@ -61,7 +63,11 @@ class ItemContext:
             mandates = self._mandates(party_ids)
         self.customers = {p: Customer(p, langs[p], receivables[p], rules[p],
                 mandates.get(p)) for p in party_ids}
-        # one browse list: the e-invoice checks read them together
+        # one browse list: the e-invoice checks read them together; the
+        # last chunk's customers and addresses go, or 100,000 customers'
+        # records (and all they read) would stay in memory
+        for key in [k for k in self._records if k[0] in CUSTOMER_MODELS]:
+            del self._records[key]
         for party in Party.browse(party_ids):
             self._records['party.party', party.id] = party
 
