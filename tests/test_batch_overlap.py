@@ -5,6 +5,7 @@ The standard world: six customers with one monthly contract each since
 1 January 2026 (100 + 10 × i a month, 20 % VAT).
 """
 import datetime as dt
+from unittest import mock
 
 import pytest
 
@@ -75,6 +76,20 @@ def test_b5_overlapping_previews_warned_named_and_previewed_again(config):
     assert (february.state, len(february.invoices)) == ('done', 6)
     assert len(invoiced_periods()) == 12
     assert len(set(invoiced_periods())) == 12
+
+
+def test_b5_overlap_found_across_slices_of_sources(config):
+    """The sources are looked up a slice at a time (100,000 contracts do
+    not fit in one SQLite statement): the warning is the same."""
+    february = world.new_batch("February", reference=FEB)
+    preview(config, february)
+    january = world.new_batch("January", reference=JAN)
+    with mock.patch('trytond.modules.lot_facturation.batch.checks.'
+            'SOURCE_SLICE', 2):
+        warning, = preview(config, january)
+    assert warning.startswith(f'Warning, batch "{february.number}" ')
+    assert ("holds 6 of these invoices (Customer 1, Customer 2, "
+        "Customer 3, Customer 4, Customer 5 …)") in warning
 
 
 def test_b5_generated_today_names_the_batch_that_invoiced(config):

@@ -9,10 +9,13 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 
 from ..billing.ranges import ranges_overlap
 from ..common.notices import local_datetime
 from ..exceptions import BatchError, BatchWarning
+
+SOURCE_SLICE = 1000
 
 
 class BatchChecks:
@@ -186,23 +189,26 @@ class BatchChecks:
         Item = pool.get('account.invoice.batch.item')
         Warning = pool.get('res.user.warning')
         Lang = pool.get('ir.lang')
-        sources = ['OR'] + [(k, 'in', sorted(v)) for k, v in keys.items() if v]
-        if len(sources) == 1:
+        # SOURCE_SLICE ids a query: a preview of 100,000 contracts holds
+        # more than SQLite takes in one statement
+        slices = [(k, list(sub)) for k, v in keys.items() if v
+            for sub in grouped_slice(sorted(v), SOURCE_SLICE)]
+        domain = [
+            ('proposal.batch', '!=', self.id),
+            ('proposal.batch.state', '=', 'previewed'),
+            ('proposal.batch.company', '=', self.company.id),
+            ('proposal.invoice', '=', None),
+            ('proposal.selected', '=', True),
+            ('selected', '=', True),
+            ]
+        firsts = [i for k, sub in slices for i in Item.search(
+                domain + [(k, 'in', sub)], order=[('id', 'ASC')], limit=1)]
+        if not firsts:
             return
-        items = Item.search([
-                ('proposal.batch', '!=', self.id),
-                ('proposal.batch.state', '=', 'previewed'),
-                ('proposal.batch.company', '=', self.company.id),
-                ('proposal.invoice', '=', None),
-                ('proposal.selected', '=', True),
-                ('selected', '=', True),
-                sources,
-                ], order=[('id', 'ASC')])
-        if not items:
-            return
-        other = items[0].proposal.batch
-        parties = sorted({i.proposal.party.rec_name for i in items
-                if i.proposal.batch == other})
+        other = min(firsts, key=lambda i: i.id).proposal.batch
+        parties = sorted({i.proposal.party.rec_name
+                for k, sub in slices for i in Item.search(domain + [
+                        ('proposal.batch', '=', other.id), (k, 'in', sub)])})
         key = Warning.format('lot_facturation_previewed_elsewhere',
             [self, other])
         if Warning.check(key):
