@@ -338,3 +338,31 @@ def typed_invoice(name):
     line.unit_price = Decimal('10.00')
     invoice.save()
     return invoice
+
+
+def test_b7_taxes_tryton_computes_otherwise_stop_generation(config):
+    """A module changes Tryton's tax computation after the preview: the
+    chunk is not generated, the batch says what Tryton computes and what
+    the preview showed; nothing is invoiced at amounts nobody saw."""
+    batch = world.new_batch()
+    preview(config, batch)
+    pool = Pool(DB_NAME)
+    Invoice = pool.get('account.invoice')
+    compute = Invoice._compute_taxes
+
+    def one_cent_more(self):
+        for key, value in compute(self):
+            yield key, dict(value, amount=value['amount'] + Decimal('0.01'))
+    with mock.patch.object(Invoice, '_compute_taxes', one_cent_more):
+        batch.click('generate')
+    batch.reload()
+    assert batch.state == 'failed'
+    # Customer 1: January and February at 110.00, 20 % VAT
+    assert batch.message == (
+        'The taxes Tryton computes for the invoice of "Customer 1" '
+        '(220.00 / 44.01) differ from the preview\'s (220.00 / 44.00): '
+        'check the tax rules, then generate the batch again.')
+    assert invoices() == []
+    batch.click('generate')
+    batch.reload()
+    assert batch.state == 'done' and len(invoices()) == 6
