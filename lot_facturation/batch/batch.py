@@ -18,6 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
+from ..common.sql import browse_slices, search_ids
 from .checks import BatchChecks
 from .chunk_tasks import BatchChunkTasks
 from .einvoice_checks import BatchEInvoiceChecks
@@ -513,10 +514,11 @@ class Batch(BatchSummary, BatchHeadless, BatchChunkTasks, BatchLease,
     def draft(cls, batches):
         pool = Pool()
         Proposal = pool.get('account.invoice.batch.proposal')
-        Proposal.delete(Proposal.search([
-                    ('batch', 'in', [b.id for b in batches]),
-                    ('invoice', '=', None),
-                    ]))
+        for proposals in browse_slices(Proposal, search_ids(Proposal, [
+                        ('batch', 'in', [b.id for b in batches]),
+                        ('invoice', '=', None),
+                        ])):
+            Proposal.delete(proposals)
         cls.write(batches, {'message': None, 'progress': 0})
 
 

@@ -19,7 +19,7 @@ from trytond.transaction import Transaction
 
 from ..common.notices import summary, user_language
 from ..common.runner import ChunkRunner, Superseded, in_new_transaction
-from ..common.sql import search_ids
+from ..common.sql import browse_slices, search_ids
 from ..exceptions import LockWaitError
 
 POST_CHUNK_SIZE = 100
@@ -165,16 +165,25 @@ class BatchPosting:
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Proposal = pool.get('account.invoice.batch.proposal')
-        invoices = Invoice.search([('batch', '=', self.id)])
-        posted = [i for i in invoices if i.state not in {'draft', 'cancelled'}]
+        posted = Invoice.search([
+                ('batch', '=', self.id),
+                ('state', 'not in', ['draft', 'cancelled']),
+                ], order=[('id', 'ASC')], limit=1)
         if posted:
             raise AccessError(gettext(
                     'lot_facturation.msg_batch_cancel_posted',
                     batch=self.rec_name, invoice=posted[0].rec_name,
-                    count=len(posted)))
-        Invoice.delete(invoices)
-        Proposal.write(list(self.proposals), {
-                'invoice': None, 'outcome': 'pending', 'selected': True})
+                    count=Invoice.search_count([
+                            ('batch', '=', self.id),
+                            ('state', 'not in', ['draft', 'cancelled']),
+                            ])))
+        for invoices in browse_slices(Invoice,
+                search_ids(Invoice, [('batch', '=', self.id)])):
+            Invoice.delete(invoices)
+        for proposals in browse_slices(Proposal,
+                search_ids(Proposal, [('batch', '=', self.id)])):
+            Proposal.write(proposals, {
+                    'invoice': None, 'outcome': 'pending', 'selected': True})
         self.progress = 0
         self.message = None
         self.save()

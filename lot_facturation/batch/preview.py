@@ -13,6 +13,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from ..billing import items as core, proposals as pricing
+from ..common.sql import browse_slices, search_ids
 from ..exceptions import BatchError
 
 
@@ -96,10 +97,11 @@ class BatchPreview:
     def clear_proposals(self):
         "The previous preview's proposals go (not those already invoiced)."
         Proposal = Pool().get('account.invoice.batch.proposal')
-        Proposal.delete(Proposal.search([
-                    ('batch', '=', self.id),
-                    ('invoice', '=', None),
-                    ]))
+        for proposals in browse_slices(Proposal, search_ids(Proposal, [
+                        ('batch', '=', self.id),
+                        ('invoice', '=', None),
+                        ])):
+            Proposal.delete(proposals)
 
     def store_proposals(self, proposals):
         "Store ``proposals`` and their items: one create for each model."

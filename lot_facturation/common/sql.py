@@ -81,3 +81,9 @@ def search_ids(model, domain, order=None):
     cursor = Transaction().connection.cursor()
     cursor.execute(*model.search(domain, order=order, query=True))
     return [row[0] for row in cursor]
+
+
+def browse_slices(model, ids, size=1000):
+    "The records of ``ids``, ``size`` at a time (see ``search_ids``)."
+    for start in range(0, len(ids), size):
+        yield model.browse(ids[start:start + size])
