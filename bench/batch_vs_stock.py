@@ -153,10 +153,10 @@ def verdict(args, results):
         workers_report(results)
         return 0 if same else 1
     if args.workers:
-        digests = {r['accounting'] for r in results.values()}
+        digests = sorted({r['accounting'] for r in results.values()})
         print(json.dumps(results))
         workers_report(results)
-        print("same accounting: " + ("yes " + digests.pop()
+        print("same accounting: " + ("yes " + digests[0]
                 if len(digests) == 1 else "NO"))
         return 0 if len(digests) == 1 else 1
     print(json.dumps(results))

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -112,8 +113,10 @@ def start_workers(database, count):
     (their pools loaded: their CPU stopped growing)."""
     env = dict(os.environ, TRYTOND_QUEUE__WORKER='True')
     worker = os.path.join(os.path.dirname(sys.executable), 'trytond-worker')
+    # a session each: stopping a worker stops its pool process too
     workers = [subprocess.Popen([worker, '-d', database, '-n', '1'],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
         for _ in range(count)]
     samples = []
     while True:
@@ -161,7 +164,7 @@ def generate_by_workers(pool, date, count):
     finally:
         config.set('queue', 'worker', 'False')
         for worker in workers:
-            worker.terminate()
+            os.killpg(worker.pid, signal.SIGTERM)
             worker.wait()
     errors, notices = Batch.post_drafts(batch_id)
     assert not errors and not notices, errors + notices
