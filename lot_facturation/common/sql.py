@@ -10,6 +10,7 @@ records already read in this transaction read the new values.
 from sql import Null
 from sql.conditionals import Case
 
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 
@@ -47,7 +48,7 @@ def claim_rows(model, column, targets, where=None, also=None):
     target = getattr(table, column)
     written = 0
     ids = sorted(targets)
-    for sub_ids in _slices(ids, 500):
+    for sub_ids in map(list, grouped_slice(ids, 500)):
         condition = table.id.in_(sub_ids) & (target == Null)
         if where is not None:
             condition &= where(table)
@@ -61,15 +62,11 @@ def claim_rows(model, column, targets, where=None, also=None):
     if written == len(ids):
         return set(ids)
     held = set()
-    for sub_ids in _slices(ids, 1000):
+    for sub_ids in map(list, grouped_slice(ids, 1000)):
         cursor.execute(*table.select(table.id, target,
                 where=table.id.in_(sub_ids)))
         held.update(i for i, value in cursor if value == targets[i])
     return held
-
-
-def _slices(values, size):
-    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 def search_ids(model, domain, order=None):
@@ -85,5 +82,5 @@ def search_ids(model, domain, order=None):
 
 def browse_slices(model, ids, size=1000):
     "The records of ``ids``, ``size`` at a time (see ``search_ids``)."
-    for start in range(0, len(ids), size):
-        yield model.browse(ids[start:start + size])
+    for sub_ids in grouped_slice(ids, size):
+        yield model.browse(list(sub_ids))
