@@ -18,7 +18,7 @@ from trytond.pool import Pool
 from test_p_pa_collection import pay
 from tools_chorus import tax
 from tools_einvoice_shapes import (
-    REVERSE_NOTICE, country, customer, invoice, special_tax)
+    EXPORT_NOTICE, REVERSE_NOTICE, country, customer, invoice, special_tax)
 from tools_pa import configure_pa
 from tools_send import committed_database, run, setup_company
 
@@ -63,6 +63,28 @@ def german_invoice(sim):
                     'quantity': 4, 'unit_price': D('150'),
                     'taxes': [reverse.id]}])
     return env.company.id, record.number
+
+
+def swiss_invoice(sim):
+    """Services to a Swiss business, 3 x 200, under a tax of UNECE category
+    G (export) with its legal notice but no VATEX code: (company id, the
+    category the e-invoice gives that tax)"""
+    pool = Pool()
+    Configuration = pool.get('account.configuration')
+    EDocument = pool.get('edocument.uncefact.invoice')
+    env = setup_company()
+    configure_pa(env.company, sim)
+    with set_company(env.company):
+        Configuration(1).set_multivalue('pa_registration', '0111',
+            company=env.company.id)
+        party = customer(env, "Uhren Keller AG", False,
+            street="Bahnhofstrasse 1", country=country('CH', "Suisse"),
+            kind='foreign')
+        export = special_tax(env, "Hors champ 259-1", 'G', EXPORT_NOTICE,
+            True)
+        invoice(env, party, [{'description': "Conseil", 'quantity': 3,
+                    'unit_price': D('200'), 'taxes': [export.id]}])
+    return env.company.id, EDocument.tax_category_code(export)
 
 
 def late_invoice(company_id):
@@ -180,3 +202,18 @@ def test_p7_foreign_invoice_reported_one_by_one(sim):
                 'TaxExemptionReasonCode')] == ['AE', '0.00', 'VATEX-EU-AE']
         assert invoice.findtext('TaxSubTotal/TaxableAmount') == '600.00'
         assert sim.duplicate_deposits == 0
+
+
+def test_p7_export_reported_in_the_category_of_its_e_invoice(sim):
+    with committed_database():
+        company, einvoice_category = run(swiss_invoice, sim)
+        done = run(deposit_due, company, context={'company': company})
+        assert [(kind, state, invoices, total)
+            for kind, _, state, invoices, _, total, _ in done] == [
+            ('transactions', 'sent', 1, D('600.00'))]
+        transactions, = ereports(sim)  # XSD + schematron passed
+        category = transactions.find('.//Invoice/TaxSubTotal/TaxCategory')
+        assert einvoice_category == 'G'
+        assert [category.findtext(tag) for tag in ('Code', 'Percent',
+                'TaxExemptionReason', 'TaxExemptionReasonCode')] == [
+            'G', '0.00', EXPORT_NOTICE, None]

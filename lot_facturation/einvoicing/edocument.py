@@ -24,6 +24,7 @@ from ..common import settings
 from ..formats.facturx import GUIDELINE_EN16931
 from ..report.invoice_data import line_periods, mention_text
 from ..validation import data_rules
+from .tax import category_code
 
 FACTURX_TEMPLATE = 'factur-x-en16931'
 UNCHECKED = '_lot_facturation_unchecked_cii'
@@ -276,11 +277,7 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @staticmethod
     def tax_category_code(tax):
-        if tax and tax.unece_category_code:
-            return tax.unece_category_code
-        if tax and tax.type == 'percentage' and tax.rate:
-            return 'S'
-        return 'E' if tax else 'Z'
+        return category_code(tax) if tax else 'Z'
 
     @staticmethod
     def tax_exemption_code(tax):

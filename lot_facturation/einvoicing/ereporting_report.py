@@ -27,6 +27,7 @@ from ..formats import ereporting as er
 from ..transports import pa
 from .pa_collection import REPORTED_KINDS
 from .pa_send import pa_client
+from .tax import category_code
 
 KINDS = [
     ('transactions', "Transactions"),
@@ -39,11 +40,11 @@ STATES = [
     ]
 # How far back the cron looks for periods to report (late invoices too).
 WINDOW_DAYS = 92
+# Categories that state why no VAT is due (EN 16931 BR-E/AE/K/G/O-10).
+EXEMPT_CATEGORIES = {'E', 'AE', 'K', 'G', 'O'}
 EU = {'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'GR',
     'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO',
     'SE', 'SI', 'SK'}
-VATEX_CATEGORIES = {'VATEX-EU-AE': 'AE', 'VATEX-EU-G': 'G',
-    'VATEX-EU-IC': 'K', 'VATEX-EU-O': 'O'}
 
 
 def vat_lines(invoice):
@@ -52,11 +53,13 @@ def vat_lines(invoice):
     for tax in invoice.taxes:
         rate = tax.tax.rate if tax.tax and tax.tax.rate is not None else 0
         percent = (Decimal(rate) * 100).quantize(er.CENT)
-        code = getattr(tax.tax, 'vatex_code', None) or ''
-        category = 'S' if percent else VATEX_CATEGORIES.get(code, 'E')
+        category = category_code(tax.tax) if tax.tax else 'E'
+        notice, code = '', ''
+        if category in EXEMPT_CATEGORIES and tax.tax:
+            notice = tax.tax.legal_notice or ''
+            code = getattr(tax.tax, 'vatex_code', None) or ''
         lines.append(er.VatLine(percent, abs(tax.base), abs(tax.amount),
-                category, tax.tax.legal_notice or '' if not percent else '',
-                code if not percent else ''))
+                category, notice, code))
     if not lines:
         lines.append(er.VatLine(Decimal('0.00'), abs(invoice.untaxed_amount),
                 Decimal('0.00'), 'E'))

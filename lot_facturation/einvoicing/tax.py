@@ -11,6 +11,21 @@ from trytond.pool import PoolMeta
 
 from ..validation import codes
 
+# A 0 % tax with no UNECE category: the category its VATEX code implies.
+VATEX_CATEGORIES = {'VATEX-EU-AE': 'AE', 'VATEX-EU-G': 'G',
+    'VATEX-EU-IC': 'K', 'VATEX-EU-O': 'O'}
+
+
+def category_code(tax):
+    """The VAT category (BT-118) of tax, the same for the e-invoice and the
+    e-reporting: the tax's UNECE category, else S when it has a rate, else
+    the category of its VATEX code, else E (exempt)."""
+    if tax.unece_category_code:
+        return tax.unece_category_code
+    if tax.type == 'percentage' and tax.rate:
+        return 'S'
+    return VATEX_CATEGORIES.get(getattr(tax, 'vatex_code', None) or '', 'E')
+
 
 class Tax(metaclass=PoolMeta):
     __name__ = 'account.tax'
