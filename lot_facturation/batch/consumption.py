@@ -15,7 +15,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from ..common.sql import claim_rows, execute_update
+from ..common.sql import claim_rows, set_rows
 
 
 class LineConsumption(metaclass=PoolMeta):
@@ -58,13 +58,8 @@ class LineConsumption(metaclass=PoolMeta):
     @classmethod
     def link_schedule(cls, targets):
         "Set the schedule of consumptions: {schedule id: [consumption ids]}."
-        table = cls.__table__()
-        for schedule_id, ids in targets.items():
-            for sub_ids in grouped_slice(ids, 1000):
-                execute_update(table.update(
-                        [table.schedule], [schedule_id],
-                        where=fields.SQL_OPERATORS['in'](table.id, sub_ids)),
-                    cls)
+        set_rows(cls, 'schedule', {id_: schedule_id
+                for schedule_id, ids in targets.items() for id_ in ids})
 
     @classmethod
     def uninvoiced_counts(cls, items):
