@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pypdf
-from lxml import etree
 
 import trytond.config as config
 from trytond.modules.company.tests import set_company
@@ -23,11 +22,11 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import drop_db, with_transaction
 
 from tools_certificate import PASSWORD, make_certificate, signature_status
+from tools_pdfa import info_as_xmp, pdfa_id, xmp, xmp_fields
 from tools_invoice_samples import EXEMPT_NOTICE, sample_invoices
 import world
 from tools_send import company, setup_company
 
-PDFAID = 'http://www.aiim.org/pdfa/ns/id/'
 # The long sample's lines: 12 × 450 + 1850 at 20 %, 2.5 × 120 at 10 %,
 # 2 × 19.99 at 5.5 %, 600 exempt
 BASES = {Decimal('0.20'): 12 * Decimal('450') + Decimal('1850'),
@@ -45,27 +44,6 @@ def pdf_text(pdf):
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     return [page.extract_text().replace('\xa0', ' ')
         for page in reader.pages]
-
-
-def xmp(pdf):
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return reader.trailer['/Root']['/Metadata'].get_object(
-        ).get_data().decode('utf-8')
-
-
-def pdfa_id(pdf):
-    """(part, conformance) of the XMP's PDF/A identification, written as
-    elements (Typst, factur-x) or as attributes (pyHanko)"""
-    tree = etree.fromstring(xmp(pdf).encode('utf-8'))
-    found = {}
-    for name in ['part', 'conformance']:
-        key = '{%s}%s' % (PDFAID, name)
-        for element in tree.iter():
-            if element.tag == key:
-                found[name] = element.text
-            elif key in element.attrib:
-                found[name] = element.attrib[key]
-    return found.get('part'), found.get('conformance')
 
 
 @contextmanager
@@ -217,7 +195,12 @@ class TypstInvoicePdfTestCase(unittest.TestCase):
         self.assertTrue(status.intact and status.valid and status.trusted)
         self.assertEqual(builder.extract(signed)[0], 'factur-x.xml')
         self.assertEqual(pdfa_id(signed), ('3', 'B'))
-        self.assertIn('EN 16931', xmp(signed))
+        fields = xmp_fields(signed)
+        self.assertEqual(fields['fx:ConformanceLevel'], 'EN 16931')
+        # the signature's update keeps the Info dictionary equal to the XMP
+        info = info_as_xmp(signed)
+        self.assertEqual(info, {k: fields.get(k) for k in info})
+        self.assertIn('pdf:Producer', info)
 
     @with_transaction()
     def test_s3_typst_report_prints_several_invoices_in_one_pdf(self):

@@ -14,6 +14,7 @@ from trytond.tests.test_tryton import with_transaction
 
 import world
 from tools_chorus import multi_vat_invoices
+from tools_pdfa import info_as_xmp, pdfa_id, xmp_fields
 from tools_send import company, credit_note
 
 NS = {
@@ -116,10 +117,13 @@ class FacturXTestCase(unittest.TestCase):
             text(tree, './rsm:ExchangedDocument/ram:ID'), [invoice.number])
         self.assertEqual(text(tree, './/ram:GrandTotalAmount'), ['1075.98'])
         reader = pypdf.PdfReader(io.BytesIO(pdf))
-        metadata = reader.trailer['/Root']['/Metadata'].get_object(
-            ).get_data().decode('utf-8')
-        self.assertIn('<pdfaid:part>3</pdfaid:part>', metadata)
-        self.assertIn('EN 16931', metadata)
+        self.assertEqual(pdfa_id(pdf), ('3', 'B'))
+        fields = xmp_fields(pdf)
+        self.assertEqual(fields['fx:ConformanceLevel'], 'EN 16931')
+        self.assertEqual(fields['fx:DocumentFileName'], 'factur-x.xml')
+        self.assertEqual(info_as_xmp(pdf), {k: fields.get(k)
+                for k in info_as_xmp(pdf)})
+        self.assertIn('Cabinet', fields['dc:creator'])
         self.assertIn('/OutputIntents', reader.trailer['/Root'])
         self.assertIn(invoice.number, reader.pages[0].extract_text())
 
