@@ -6,9 +6,11 @@ customers) in a fresh SQLite test database, builds their InvoiceDocuments
 once (French), then renders the same documents with both engines, one
 pass per row, in one process:
 
-- plain PDF; PDF/A-3b; PDF/A-3b + Factur-X (factur-x library, XML made
-  once beforehand); PDF/A-3b + Factur-X + PAdES signature (pyHanko, a
-  throwaway certificate);
+- plain PDF; PDF/A-3b; PDF/A-3b + Factur-X (our incremental update, XML
+  made once beforehand); PDF/A-3b + Factur-X + PAdES signature (pyHanko, a
+  throwaway certificate); the same two with the factur-x library's own
+  embedding (``generate_from_binary``, pypdf rewriting the PDF), the way
+  before;
 - ``Report.render_pdfs`` end to end (Tryton reads + documents + PDF), by
   chunks of 20 as the send does, for each ``pdf_engine``;
 - Typst ways of rendering many invoices: one reused compiler (the
@@ -33,6 +35,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / 'tests'))
 import conftest  # noqa: E402,F401  (sets DB_CACHE like the tests)
 
+import facturx as factur_x_library  # noqa: E402
 import pypdf  # noqa: E402
 
 import trytond.config as config  # noqa: E402
@@ -107,8 +110,17 @@ class Engines:
         return facturx.embed(self.pdf(engine, i, VARIANT), self.xmls[i],
             title=self.documents[i].number, author='Cabinet Dupont')
 
-    def signed(self, engine, i):
-        return signature.sign_pdf(self.facturx(engine, i), self.signer,
+    def facturx_rewritten(self, engine, i):
+        "The factur-x library's own embedding (pypdf rewrites the PDF)"
+        return factur_x_library.generate_from_binary(
+            self.pdf(engine, i, VARIANT), self.xmls[i], flavor=facturx.FLAVOR,
+            level=facturx.LEVEL, check_xsd=False, pdf_metadata={
+                'author': 'Cabinet Dupont', 'title': self.documents[i].number,
+                'keywords': 'Factur-X, facture', 'subject': ''})
+
+    def signed(self, engine, i, embed=None):
+        pdf = (embed or self.facturx)(engine, i)
+        return signature.sign_pdf(pdf, self.signer,
             signature.SignatureInfo(reason='Facture', name='Cabinet'))
 
 
@@ -138,6 +150,10 @@ def engine_rows(ids):
         'PDF/A-3b + Factur-X': lambda e: lambda i: engines.facturx(e, i),
         'PDF/A-3b + Factur-X + signature':
         lambda e: lambda i: engines.signed(e, i),
+        'PDF/A-3b + Factur-X by the library\'s rewrite':
+        lambda e: lambda i: engines.facturx_rewritten(e, i),
+        'PDF/A-3b + Factur-X by the library\'s rewrite + signature':
+        lambda e: lambda i: engines.signed(e, i, engines.facturx_rewritten),
         }
     for name, step in steps.items():
         rows[name] = {e: timed(step(e), n) for e in ['weasyprint', 'typst']}
