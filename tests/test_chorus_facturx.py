@@ -9,11 +9,13 @@ from lxml import etree
 
 from trytond.modules.company.tests import set_company
 from trytond.modules.lot_facturation.formats import facturx as builder
+from trytond.modules.lot_facturation.formats.pdf import html_to_pdf
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
 import world
 from tools_chorus import multi_vat_invoices
+from tools_cii import cii_xml, sample_invoice
 from tools_pdfa import info_as_xmp, pdfa_id, xmp_fields
 from tools_send import company, credit_note
 
@@ -138,3 +140,17 @@ class FacturXTestCase(unittest.TestCase):
             self.assertEqual(builder.extract(content)[0], 'factur-x.xml')
             ext, content, _, _ = Report.execute([i.id for i in invoices], {})
             self.assertEqual(ext, 'zip')
+
+
+def test_c1_facturx_keeps_the_links_of_the_pdf():
+    "The named destinations of the PDF (its internal links) stay usable"
+    html = ('<html><body><p><a href="#conditions">Conditions</a></p>'
+        '<h1 id="conditions">Conditions</h1></body></html>')
+    pdf = html_to_pdf(html, 'body {font-family: "DejaVu Sans"}',
+        variant='pdf/a-3b')
+    xml = cii_xml(sample_invoice())
+    result = builder.embed(pdf, xml, title='Facture F1', author='Cabinet')
+    names = pypdf.PdfReader(io.BytesIO(result)).trailer['/Root']['/Names']
+    assert names['/Dests']['/Names'][0] == 'conditions'
+    assert builder.extract(result) == ('factur-x.xml', xml)
+    assert pdfa_id(result) == ('3', 'B')

@@ -68,10 +68,12 @@ def embed(pdf, xml, title='', author='', subject='', lang='fr-FR'):
                 FLAVOR, LEVEL, None, {'title': title, 'author': author,
                     'subject': subject})))
     spec = _file_spec(writer, xml, now)
-    root['/Names'] = generic.DictionaryObject({
-            generic.pdf_name('/EmbeddedFiles'): generic.DictionaryObject({
-                    generic.pdf_name('/Names'): generic.ArrayObject([
-                            generic.pdf_string(XML_FILENAME), spec])})})
+    # the document's other name trees (destinations...) are kept
+    names = generic.DictionaryObject(root.get('/Names', {}))
+    names['/EmbeddedFiles'] = generic.DictionaryObject({
+            generic.pdf_name('/Names'): generic.ArrayObject([
+                    generic.pdf_string(XML_FILENAME), spec])})
+    root['/Names'] = names
     root['/AF'] = generic.ArrayObject([spec])
     root['/PageMode'] = generic.pdf_name('/UseAttachments')
     if lang:
