@@ -75,12 +75,15 @@ def workers_report(results):
     if not rows:
         return
     print(f"{'workers':<8}{'generate s':>12}{'inv/s':>8}{'worker CPU s':>14}"
+        f"{'PostgreSQL CPU s':>18}{'idle CPU s':>12}{'stolen CPU s':>14}"
         f"{'load (1, 5, 15 min)':>24}")
     invoices = next(iter(results.values()))['invoices']
     for row in rows:
         load = ', '.join(f'{v:.1f}' for v in row['load'])
         print(f"{row['count']:<8}{row['seconds']:>12.2f}"
             f"{invoices / row['seconds']:>8.1f}{row['cpu']:>14.1f}"
+            f"{row.get('postgres_cpu', 0):>18.1f}{row.get('idle', 0):>12.1f}"
+            f"{row.get('stolen', 0):>14.1f}"
             f"{load:>24}")
     if len(rows) > 1:
         print(f"speed-up of generation, {rows[-1]['count']} workers against "

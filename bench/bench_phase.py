@@ -108,6 +108,46 @@ def tree_cpu(pid):
     return total
 
 
+def postgres_cpu():
+    """CPU seconds of the PostgreSQL processes: the live ones, and the
+    exited ones as their postmaster counts them (from /proc)."""
+    ticks = os.sysconf('SC_CLK_TCK')
+    total = 0
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f'/proc/{entry}/stat') as stat:
+                head, _, rest = stat.read().rpartition(')')
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if not head.endswith('(postgres'):
+            continue
+        fields = rest.split()
+        total += int(fields[11]) + int(fields[12])
+        if _parent_is_not_postgres(fields[1]):  # the postmaster
+            total += int(fields[13]) + int(fields[14])
+    return total / ticks
+
+
+def _parent_is_not_postgres(ppid):
+    try:
+        with open(f'/proc/{ppid}/stat') as stat:
+            return not stat.read().rpartition(')')[0].endswith('(postgres')
+    except FileNotFoundError:
+        return True
+
+
+def machine_cpu():
+    """(idle, stolen) CPU seconds of the machine, all cores (/proc/stat):
+    stolen is the time the hypervisor gave our virtual cores to others."""
+    with open('/proc/stat') as stat:
+        fields = stat.readline().split()
+    ticks = os.sysconf('SC_CLK_TCK')
+    return ((int(fields[4]) + int(fields[5])) / ticks,
+        int(fields[8]) / ticks)
+
+
 def start_workers(database, count):
     """``count`` trytond-worker processes of one pool process each, ready
     (their pools loaded: their CPU stopped growing)."""
@@ -152,6 +192,7 @@ def generate_by_workers(pool, date, count):
     config.set('queue', 'worker', 'True')
     try:
         cpu = sum(tree_cpu(w.pid) for w in workers)
+        pg_cpu, (idle, stolen) = postgres_cpu(), machine_cpu()
         queued = time.monotonic()
         in_new_transaction(lambda: Batch.generate(Batch.browse([batch_id])))
         while in_new_transaction(lambda: Batch(batch_id).state) == 'running':
@@ -159,6 +200,9 @@ def generate_by_workers(pool, date, count):
         generated = time.monotonic()
         WORKERS.update(seconds=round(generated - queued, 2),
             cpu=round(sum(tree_cpu(w.pid) for w in workers) - cpu, 1),
+            postgres_cpu=round(postgres_cpu() - pg_cpu, 1),
+            idle=round(machine_cpu()[0] - idle, 1),
+            stolen=round(machine_cpu()[1] - stolen, 1),
             count=count, preview=round(previewed - started, 2),
             load=os.getloadavg())
     finally:
