@@ -33,6 +33,27 @@ def invalidate(*models):
             cache[name].clear()
 
 
+def _write_cases(model, column, targets, where=None, also=None):
+    """``column`` = targets[id] on the rows matching ``where``, one CASE
+    UPDATE per 500 rows (with the constant {column: value} of ``also``);
+    returns the number of rows written."""
+    table = model.__table__()
+    cursor = Transaction().connection.cursor()
+    also = also or {}
+    written = 0
+    for sub_ids in map(list, grouped_slice(sorted(targets), 500)):
+        condition = table.id.in_(sub_ids)
+        if where is not None:
+            condition &= where(table)
+        cursor.execute(*table.update(
+                [getattr(table, column)] + [getattr(table, c) for c in also],
+                [Case(*((table.id == i, targets[i]) for i in sub_ids))]
+                + list(also.values()),
+                where=condition))
+        written += cursor.rowcount
+    return written
+
+
 def set_rows(model, column, targets):
     """Write ``column`` = targets[id] on many rows, one UPDATE per 500 rows.
 
@@ -40,16 +61,12 @@ def set_rows(model, column, targets):
     no type PostgreSQL could give the column)."""
     table = model.__table__()
     cursor = Transaction().connection.cursor()
-    target = getattr(table, column)
     nulls = sorted(i for i, value in targets.items() if value is None)
-    values = sorted(i for i, value in targets.items() if value is not None)
     for sub_ids in map(list, grouped_slice(nulls, 1000)):
-        cursor.execute(*table.update([target], [Null],
+        cursor.execute(*table.update([getattr(table, column)], [Null],
                 where=table.id.in_(sub_ids)))
-    for sub_ids in map(list, grouped_slice(values, 500)):
-        cursor.execute(*table.update([target],
-                [Case(*((table.id == i, targets[i]) for i in sub_ids))],
-                where=table.id.in_(sub_ids)))
+    _write_cases(model, column,
+        {i: value for i, value in targets.items() if value is not None})
     invalidate(model)
 
 
@@ -62,28 +79,18 @@ def claim_rows(model, column, targets, where=None, also=None):
     it.  Returns the ids that now hold their target, so a caller sees which
     rows someone else took in the meantime.
     """
+    def free(table):
+        condition = getattr(table, column) == Null
+        return condition & where(table) if where is not None else condition
+    written = _write_cases(model, column, targets, where=free, also=also)
+    invalidate(model)
+    if written == len(targets):
+        return set(targets)
     table = model.__table__()
     cursor = Transaction().connection.cursor()
-    also = also or {}
-    target = getattr(table, column)
-    written = 0
-    ids = sorted(targets)
-    for sub_ids in map(list, grouped_slice(ids, 500)):
-        condition = table.id.in_(sub_ids) & (target == Null)
-        if where is not None:
-            condition &= where(table)
-        cursor.execute(*table.update(
-                [target] + [getattr(table, c) for c in also],
-                [Case(*((table.id == i, targets[i]) for i in sub_ids))]
-                + list(also.values()),
-                where=condition))
-        written += cursor.rowcount
-    invalidate(model)
-    if written == len(ids):
-        return set(ids)
     held = set()
-    for sub_ids in map(list, grouped_slice(ids, 1000)):
-        cursor.execute(*table.select(table.id, target,
+    for sub_ids in map(list, grouped_slice(sorted(targets), 1000)):
+        cursor.execute(*table.select(table.id, getattr(table, column),
                 where=table.id.in_(sub_ids)))
         held.update(i for i, value in cursor if value == targets[i])
     return held
