@@ -1,10 +1,8 @@
 """A collection is told once to the PA even when the queue, the cron and
 the button deposit pending 212 statuses at the same time (SPEC P6)."""
-import threading
-
 from test_p_pa_collection import (  # noqa: F401 (fixture)
     collections, deposited_212, emit, pay, sent_invoice, sim)
-from tools_send import committed_database, run, shared_database
+from tools_send import at_once, committed_database, run, shared_database
 
 
 def test_p6_overlapping_emissions_deposit_each_status_once(sim):  # noqa: F811
@@ -13,19 +11,9 @@ def test_p6_overlapping_emissions_deposit_each_status_once(sim):  # noqa: F811
         context = {'company': company}
         run(pay, invoice_id, '700.00', context=context)
         run(pay, invoice_id, '1050.00', True, context=context)
-        results, errors = [], []
         with shared_database() as database:
-            def worker():
-                try:
-                    results.append(run(emit, database=database,
-                            context=context))
-                except Exception as exception:  # asserted below
-                    errors.append(exception)
-            threads = [threading.Thread(target=worker) for _ in range(3)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(120)
+            results, errors = at_once(3, lambda: run(emit, database=database,
+                    context=context))
             assert not errors
             assert sum(results) == 2
             states = [c['state'] for c in run(collections, invoice_id,

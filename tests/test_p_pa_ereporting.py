@@ -4,6 +4,7 @@ Flux 10 schematron, deposited through the local PA simulator; nothing
 twice; a corrective report when an invoice of a reported period comes
 late.  The deposits commit, so the tests run in a committed database."""
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal as D
 
 import pytest
@@ -29,14 +30,21 @@ def sim():
         yield simulator
 
 
-def consumer_invoices(sim, count=2):
-    "Invoices of 100 + 20 % VAT to a consumer: (company id, invoice ids)"
+@contextmanager
+def reporting_company(sim):
+    "The company, its PA the simulator, registered to report: its env"
     Configuration = Pool().get('account.configuration')
     env = setup_company()
     configure_pa(env.company, sim)
     with set_company(env.company):
         Configuration(1).set_multivalue('pa_registration', '0111',
             company=env.company.id)
+        yield env
+
+
+def consumer_invoices(sim, count=2):
+    "Invoices of 100 + 20 % VAT to a consumer: (company id, invoice ids)"
+    with reporting_company(sim) as env:
         party = customer(env, "Mme Claire Petit", False, kind='consumer')
         records = [invoice(env, party, [{'description': "Déclaration de "
                         "revenus", 'quantity': 1, 'unit_price': D('100'),
@@ -48,12 +56,7 @@ def consumer_invoices(sim, count=2):
 def german_invoice(sim):
     """Services to a German business (reverse charge), 4 x 150: (company
     id, invoice number)"""
-    Configuration = Pool().get('account.configuration')
-    env = setup_company()
-    configure_pa(env.company, sim)
-    with set_company(env.company):
-        Configuration(1).set_multivalue('pa_registration', '0111',
-            company=env.company.id)
+    with reporting_company(sim) as env:
         party = customer(env, "Steuerberatung Vogel GmbH", False,
             street="Unter den Linden 5", country=country('DE', "Allemagne"),
             vat='DE136695976', kind='foreign')
@@ -69,14 +72,8 @@ def swiss_invoice(sim):
     """Services to a Swiss business, 3 x 200, under a tax of UNECE category
     G (export) with its legal notice but no VATEX code: (company id, the
     category the e-invoice gives that tax)"""
-    pool = Pool()
-    Configuration = pool.get('account.configuration')
-    EDocument = pool.get('edocument.uncefact.invoice')
-    env = setup_company()
-    configure_pa(env.company, sim)
-    with set_company(env.company):
-        Configuration(1).set_multivalue('pa_registration', '0111',
-            company=env.company.id)
+    EDocument = Pool().get('edocument.uncefact.invoice')
+    with reporting_company(sim) as env:
         party = customer(env, "Uhren Keller AG", False,
             street="Bahnhofstrasse 1", country=country('CH', "Suisse"),
             kind='foreign')

@@ -2,7 +2,6 @@
 job (two workers, or the job and the button) report it at the same time
 (SPEC P7): the second run stops at the period's unique report, or finds it
 already sent; the PA receives one flow."""
-import threading
 import time
 from unittest import mock
 
@@ -12,7 +11,7 @@ from trytond.modules.lot_facturation.einvoicing import ereporting_report
 
 from test_p_pa_ereporting import (  # noqa: F401 (fixture)
     consumer_invoices, deposit_due, ereports, reports, sim)
-from tools_send import committed_database, run, shared_database
+from tools_send import at_once, committed_database, run, shared_database
 
 SLOW_PA = 1.5  # seconds the PA takes to answer a deposit
 
@@ -33,20 +32,9 @@ def test_p7_overlapping_runs_report_a_period_once(sim):
     with committed_database():
         company, _ = run(consumer_invoices, sim, 2)
         context = {'company': company}
-        done, refused = [], []
         with shared_database() as database, slow_deposit():
-            def night_job():
-                try:
-                    done.append(run(deposit_due, company, database=database,
-                            context=context))
-                except Exception as exception:  # asserted below
-                    refused.append(exception)
-            jobs = [threading.Thread(target=night_job) for _ in range(2)]
-            for job in jobs:
-                job.start()
-                time.sleep(0.2)
-            for job in jobs:
-                job.join(120)
+            done, refused = at_once(2, lambda: run(deposit_due, company,
+                    database=database, context=context), stagger=0.2)
             assert run(reports, company, database=database) == [
                 ('transactions', 1, 'sent', True)]
             # the next night: nothing new

@@ -11,6 +11,8 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
+import time
 import types
 from contextlib import contextmanager
 from decimal import Decimal
@@ -402,3 +404,22 @@ def posted_invoice(party, revenue, tax, amount, config=None):
     line.taxes.append(Tax(tax.id))
     invoice.click('post')
     return invoice
+
+
+def at_once(count, func, stagger=0):
+    """Call func() in count threads started together (stagger seconds
+    apart), as workers or users at the same time: (results, exceptions)"""
+    results, errors = [], []
+
+    def call():
+        try:
+            results.append(func())
+        except Exception as exception:  # the caller asserts them
+            errors.append(exception)
+    threads = [threading.Thread(target=call) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+        time.sleep(stagger)
+    for thread in threads:
+        thread.join(120)
+    return results, errors
