@@ -10,7 +10,7 @@ raises ``FacturXError`` (never a silently invalid invoice).
 The factur-x library's own ``generate_from_binary`` rewrites the whole PDF
 with pypdf (11 ms and twice the size for a one-page Typst invoice); the
 incremental update appends the XML, its file specification, the library's
-Factur-X XMP and an Info dictionary equal to it (3.6 ms).  pyHanko writes
+Factur-X XMP and an Info dictionary equal to it (4 to 6 ms).  pyHanko writes
 the XMP and the Info dictionary from the same values (PDF/A-3 wants them
 equal), as it does again when it signs.
 """
