@@ -5,7 +5,7 @@ import datetime
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -39,13 +39,17 @@ def _certificate(subject, issuer, public_key, signing_key, ca):
     return builder.sign(signing_key, hashes.SHA256())
 
 
-def make_certificate(password=PASSWORD):
+def make_certificate(password=PASSWORD, elliptic=False):
     """Return (PKCS#12 bytes of the company certificate, the root CA as an
-    asn1crypto certificate to trust)"""
+    asn1crypto certificate to trust); elliptic: an ECDSA P-256 key for the
+    company instead of RSA 2048"""
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     root = _certificate(_name("Test Root CA"), _name("Test Root CA"),
         root_key.public_key(), root_key, ca=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if elliptic:
+        key = ec.generate_private_key(ec.SECP256R1())
+    else:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = _certificate(_name("Cabinet Dupont Expertise"), root.subject,
         key.public_key(), root_key, ca=False)
     p12 = pkcs12.serialize_key_and_certificates(
