@@ -14,6 +14,7 @@ from trytond.transaction import Transaction
 import world
 from tools_certificate import PASSWORD, make_certificate, signature_status
 from tools_chorus import multi_vat_invoices
+from tools_pdfa import info_as_xmp, pdfa_id, xmp_fields
 from tools_send import company
 
 
@@ -78,6 +79,31 @@ class SignatureTestCase(unittest.TestCase):
             self.assertIn(invoice.number, signature_reason(pdf))
         self.assertEqual(len({signature._reserved(p)
                     for p in signed.values()}), 1)
+
+    @with_transaction()
+    def test_c2_facturx_signed_in_the_update_that_attaches_its_xml(self):
+        "What the Chorus export sends: signed PDF/A-3 Factur-X, one update"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        env, invoices = multi_vat_invoices(count=2)
+        configure_certificate(env.company, self.p12)
+        with set_company(env.company):
+            plain = Invoice.render_facturx(invoices)
+            signed = Invoice.render_facturx(invoices, sign=True)
+        for invoice in invoices:
+            pdf = signed[invoice.id]
+            self.assertTrue(signature_status(pdf, self.root).bottom_line)
+            self.assertIn(invoice.number, signature_reason(pdf))
+            filename, xml = builder.extract(pdf)
+            self.assertEqual(xml, builder.extract(plain[invoice.id])[1])
+            self.assertEqual(pdfa_id(pdf), ('3', 'B'))
+            fields = xmp_fields(pdf)
+            self.assertEqual(fields['fx:DocumentFileName'], filename)
+            info = info_as_xmp(pdf)
+            self.assertEqual(info, {k: fields.get(k) for k in info})
+            # the renderer's PDF and one incremental update
+            self.assertEqual(pdf.count(b'%%EOF'), 2)
+            self.assertEqual(plain[invoice.id].count(b'%%EOF'), 2)
 
     @with_transaction()
     def test_c2_tampered_signed_pdf_fails_verification(self):

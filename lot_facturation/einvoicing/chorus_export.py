@@ -193,8 +193,8 @@ class InvoiceChorusExport:
             return 0
         if export.id is None or export.id < 0:
             export.save()  # saved once an invoice goes
-        pdfs = cls.sign_pdfs(invoices, cls.render_facturx(
-                invoices, {i.id: checked[i.id].xml for i in invoices}))
+        pdfs = cls.render_facturx(
+            invoices, {i.id: checked[i.id].xml for i in invoices}, sign=True)
         exchanges, total = [], 0
         message = gettext('lot_facturation.msg_chorus_exchange_deposited')
         for invoice in invoices:

@@ -31,24 +31,29 @@ class InvoiceFacturX:
                     invoice=self.rec_name))
 
     @classmethod
-    def render_facturx(cls, invoices, xmls=None):
+    def render_facturx(cls, invoices, xmls=None, sign=False):
         """Return the Factur-X PDF bytes of each invoice by id; xmls: their
         validated XML by id when the caller ran the gate already (else it
-        runs here and raises EInvoiceError on the first blocked one)"""
+        runs here and raises EInvoiceError on the first blocked one); sign:
+        signed with the company's certificate when it has one (C2), in the
+        update that attaches the XML"""
         pool = Pool()
         Report = pool.get('lot_facturation.invoice', type='report')
         if xmls is None:
             xmls = {i.id: i.structured_invoice() for i in invoices}
+        signatures = cls.pdf_signatures(invoices) if sign else {}
         pdfs = Report.render_pdfs(invoices, variant=PDF_VARIANT)
         result = {}
         for invoice in invoices:
+            signer, info = signatures.get(invoice.id, (None, None))
             result[invoice.id] = facturx.embed(
                 pdfs[invoice.id], xmls[invoice.id],
                 title=gettext('lot_facturation.msg_chorus_pdf_title',
                     number=invoice.number),
                 author=invoice.company.party.name,
                 subject=invoice.party.name,
-                lang=cls._facturx_lang(invoice))
+                lang=cls._facturx_lang(invoice),
+                signer=signer, signature_info=info)
         return result
 
     @staticmethod

@@ -13,27 +13,37 @@ class InvoiceSignature:
     __slots__ = ()
 
     @classmethod
-    def sign_pdfs(cls, invoices, pdfs):
-        """Return pdfs (bytes by invoice id) signed with the certificate of
-        each invoice's company; unchanged where there is none"""
+    def pdf_signatures(cls, invoices):
+        """(signer, SignatureInfo) by invoice id, for the invoices whose
+        company signs its PDFs"""
         pool = Pool()
         Configuration = pool.get('account.configuration')
-        signers, signed = {}, {}
+        signers, signatures = {}, {}
         for invoice in invoices:
-            if invoice.id not in pdfs:
-                continue
             company = invoice.company
             if company.id not in signers:
                 signers[company.id] = Configuration.get_signer(company)
             signer = signers[company.id]
-            pdf = pdfs[invoice.id]
             if signer is not None:
-                pdf = signature.sign_pdf(pdf, signer, signature.SignatureInfo(
+                signatures[invoice.id] = (signer, signature.SignatureInfo(
                         reason=gettext(
                             'lot_facturation.msg_chorus_signature_reason',
                             number=invoice.number),
                         location=company.party.rec_name,
                         name=company.party.rec_name))
+        return signatures
+
+    @classmethod
+    def sign_pdfs(cls, invoices, pdfs):
+        """Return pdfs (bytes by invoice id) signed with the certificate of
+        each invoice's company; unchanged where there is none"""
+        invoices = [i for i in invoices if i.id in pdfs]
+        signatures = cls.pdf_signatures(invoices)
+        signed = {}
+        for invoice in invoices:
+            pdf = pdfs[invoice.id]
+            if invoice.id in signatures:
+                pdf = signature.sign_pdf(pdf, *signatures[invoice.id])
             signed[invoice.id] = pdf
         return signed
 
