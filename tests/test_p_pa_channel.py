@@ -8,9 +8,12 @@ import pytest
 from pa_simulator import PASimulator
 
 from trytond.modules.lot_facturation.billing import send_rules
+from trytond.modules.lot_facturation.formats import facturx
 from trytond.modules.lot_facturation.exceptions import SendError
 from trytond.pool import Pool
 
+from test_chorus_signature import configure_certificate
+from tools_certificate import make_certificate, signature_status
 from tools_einvoice_shapes import FRENCH_SIREN
 from tools_pa import DEFAULT, SECOND_SIREN, pa_invoices
 from tools_send import committed_database, process_wizard, run
@@ -80,6 +83,36 @@ def test_p3_send_through_pa_once(sim):
             run(cancel, ids, context={'company': company})
         assert "avoir" in str(error.value)
         assert run(read, ids)[0]['state'] == 'posted'
+
+
+def sign_with(company, p12):
+    configure_certificate(Pool().get('company.company')(company), p12)
+
+
+def archived(ids):
+    Attachment = Pool().get('ir.attachment')
+    return [(a.name, a.data) for a in Attachment.search([
+                ('resource', 'in', ['account.invoice,%d' % i for i in ids]),
+                ])]
+
+
+def test_c2_pa_invoice_deposited_and_archived_as_signed_facturx(sim):
+    "The Factur-X the PA receives is the archived PDF, signed (C2)"
+    p12, root = make_certificate()
+    with committed_database():
+        company, ids = run(pa_invoices, sim)
+        run(sign_with, company, p12)
+        outcomes = run(send, ids, context={'company': company})
+        assert [o.status for o in outcomes] == ['sent']
+        flow, = sim.deposited()
+        assert signature_status(flow.content, root).bottom_line
+        filename, xml = facturx.extract(flow.content)
+        assert filename == 'factur-x.xml'
+        number = run(read, ids)[0]['number']
+        assert ('<ram:ID>%s</ram:ID>' % number).encode() in xml
+        (name, data), = run(archived, ids)
+        assert name.startswith('facturx-')
+        assert data == flow.content
 
 
 def cancel(ids):

@@ -143,7 +143,7 @@ class InvoicePASend:
             delivery.error = self.blocked_message(checked)
             return
         delivery.pdf = self.render_facturx(
-            [self], {self.id: checked.xml})[self.id]
+            [self], {self.id: checked.xml}, sign=True)[self.id]
         delivery.filename = 'facturx-%s.pdf' % re.sub(
             r'[^A-Za-z0-9._-]', '-', self.number or str(self.id))
         siret = getattr(self.invoice_address, 'siret', None)

@@ -216,7 +216,9 @@ class InvoiceDelivery:
         Exchange = pool.get('account.invoice.exchange')
         Report = pool.get('lot_facturation.invoice', type='report')
         invoices = cls.browse(sorted(claimed))
-        pdfs, errors = cls._render_all(Report, invoices)
+        # the structured channels send (and archive) their Factur-X instead
+        pdfs, errors = cls._render_all(Report, [i for i in invoices
+                if not rules.is_structured(i.party.invoice_send_channel)])
         exchanges = {e.id: e for e in Exchange.browse(claimed.values())}
         deliveries = []
         for invoice in invoices:
@@ -315,7 +317,7 @@ class InvoiceDelivery:
             delivery.error = self.blocked_message(checked)
             return
         delivery.pdf = self.render_facturx(
-            [self], {self.id: checked.xml})[self.id]
+            [self], {self.id: checked.xml}, sign=True)[self.id]
         delivery.filename = 'facturx-%s.pdf' % (self.number or self.id)
         delivery.status = 'pending'
         delivery.note = gettext('lot_facturation.msg_exchange_chorus_pending')
