@@ -9,6 +9,7 @@ checked by the four validators: 0 fatal finding.
 import io
 import unittest
 import zipfile
+from decimal import Decimal
 
 from trytond.modules.company.tests import set_company
 from trytond.modules.lot_facturation.exceptions import EInvoiceError
@@ -22,6 +23,7 @@ from trytond.transaction import Transaction
 import world
 from test_f1_einvoice_paths import texts, validators
 from test_send import pdf_text
+from tools_chorus import tax
 from tools_einvoice_shapes import customer, invoice, shape_invoices, _line
 from tools_send import company, setup_company
 
@@ -112,6 +114,29 @@ class EInvoiceDataTestCase(unittest.TestCase):
                 'ram:ApplicableTradeTax/ram:DueDateTypeCode'), ['5'] * 4)
         self.assertIn("Option pour le paiement de la taxe d'après les "
             "débits.", ' '.join(pdf_text(pdf).split()))
+
+    @with_transaction()
+    def test_f2_notice_of_a_standard_rate_tax_printed_not_an_exemption(self):
+        "BR-S-10: a 20 % breakdown carries no exemption reason"
+        Tax = Pool().get('account.tax')
+        InvoiceTax = Pool().get('account.invoice.tax')
+        env = setup_company()
+        notice = "TVA acquittée sur les encaissements"
+        Tax.write([tax(env, '0.20')], {'legal_notice': notice})
+        record = shape_invoices(env, True, ['vat_rates'])['vat_rates']
+        pdf, xml = printed_pdfs(env, [record])[record]
+        self.assertEqual([(f.rule_id, f.text)
+                for f in validators(xml).fatal], [])
+        self.assertEqual(texts(xml, './/ram:ExemptionReason'), [])
+        self.assertIn(notice, ' '.join(pdf_text(pdf).split()))
+        # the invoice keeps its own copy, editable once posted: the PDF
+        # and an exempt breakdown would read that one
+        other = "TVA acquittée d'après les encaissements"
+        InvoiceTax.write([t for t in record.taxes if t.tax.rate == Decimal(
+                    '0.20')], {'legal_notice': other})
+        pdf, xml = printed_pdfs(env, [record])[record]
+        self.assertEqual(validators(xml).fatal, [])
+        self.assertIn(other, ' '.join(pdf_text(pdf).split()))
 
     @with_transaction()
     def test_f2_without_the_option_no_bt8_no_mention(self):

@@ -24,7 +24,7 @@ from ..common import settings
 from ..formats.facturx import GUIDELINE_EN16931
 from ..report.invoice_data import line_periods, mention_text
 from ..validation import data_rules
-from .tax import category_code
+from .tax import category_code, exemption
 
 FACTURX_TEMPLATE = 'factur-x-en16931'
 UNCHECKED = '_lot_facturation_unchecked_cii'
@@ -235,16 +235,18 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @cached_property
     def vat_breakdown(self):
-        """[(tax, amount, base)]: one per category, rate and exemption
-        (BR-S-08); Tryton keeps one tax line per tax and account"""
+        """[(tax, amount, base, exemption reason)]: one per category, rate
+        and exemption (BR-S-08); Tryton keeps one tax line per tax and
+        account, each with the legal notice the PDF prints"""
         groups = {}
         for tax_line in self.invoice.taxes:
             tax = tax_line.tax
+            reason, code = exemption(tax, tax_line.legal_notice)
             key = (self.tax_type_code(tax), self.tax_category_code(tax),
-                self.tax_rate(tax), tax and tax.legal_notice or None,
-                self.tax_exemption_code(tax))
-            _, amount, base = groups.get(key, (tax, 0, 0))
-            groups[key] = (tax, amount + tax_line.amount, base + tax_line.base)
+                self.tax_rate(tax), reason, code)
+            _, amount, base, _ = groups.get(key, (tax, 0, 0, reason))
+            groups[key] = (tax, amount + tax_line.amount,
+                base + tax_line.base, reason)
         return list(groups.values())
 
     @staticmethod
@@ -281,7 +283,7 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @staticmethod
     def tax_exemption_code(tax):
-        return getattr(tax, 'vatex_code', None) if tax else None
+        return exemption(tax)[1]
 
     @staticmethod
     def tax_rate(tax):

@@ -27,7 +27,7 @@ from ..formats import ereporting as er
 from ..transports import pa
 from .pa_collection import REPORTED_KINDS
 from .pa_send import pa_client
-from .tax import category_code
+from .tax import category_code, exemption
 
 KINDS = [
     ('transactions', "Transactions"),
@@ -40,8 +40,6 @@ STATES = [
     ]
 # How far back the cron looks for periods to report (late invoices too).
 WINDOW_DAYS = 92
-# Categories that state why no VAT is due (EN 16931 BR-E/AE/K/G/O-10).
-EXEMPT_CATEGORIES = {'E', 'AE', 'K', 'G', 'O'}
 EU = {'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'GR',
     'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO',
     'SE', 'SI', 'SK'}
@@ -54,10 +52,7 @@ def vat_lines(invoice):
         rate = tax.tax.rate if tax.tax and tax.tax.rate is not None else 0
         percent = (Decimal(rate) * 100).quantize(er.CENT)
         category = category_code(tax.tax) if tax.tax else 'E'
-        notice, code = '', ''
-        if category in EXEMPT_CATEGORIES and tax.tax:
-            notice = tax.tax.legal_notice or ''
-            code = getattr(tax.tax, 'vatex_code', None) or ''
+        notice, code = exemption(tax.tax, tax.legal_notice)
         lines.append(er.VatLine(percent, abs(tax.base), abs(tax.amount),
                 category, notice, code))
     if not lines:

@@ -16,6 +16,23 @@ VATEX_CATEGORIES = {'VATEX-EU-AE': 'AE', 'VATEX-EU-G': 'G',
     'VATEX-EU-IC': 'K', 'VATEX-EU-O': 'O'}
 
 
+# Categories that state why no VAT is due (EN 16931 BR-E/AE/K/G/O-10); the
+# others (S, Z, L, M) must not carry an exemption reason (BR-S-10, BR-Z-10)
+EXEMPT_CATEGORIES = frozenset({'E', 'AE', 'K', 'G', 'O'})
+
+
+def exemption(tax, notice=None):
+    """(reason, code) of tax, BT-120 and BT-121, the same for the e-invoice
+    and the e-reporting: the legal notice and the tax's VATEX code, only in
+    an exempt category (a notice on a 20 % tax is a printed mention, not a
+    reason).  notice: the invoice's own copy (``account.invoice.tax``, the
+    one its PDF prints), else the tax's."""
+    if not tax or category_code(tax) not in EXEMPT_CATEGORIES:
+        return '', ''
+    return (notice or tax.legal_notice or '',
+        getattr(tax, 'vatex_code', None) or '')
+
+
 def category_code(tax):
     """The VAT category (BT-118) of tax, the same for the e-invoice and the
     e-reporting: the tax's UNECE category, else S when it has a rate, else
