@@ -47,6 +47,12 @@ class SignatureTestCase(unittest.TestCase):
             pdfs = Invoice.render_facturx([invoice])
             return invoice, Invoice.sign_pdfs([invoice], pdfs)[invoice.id]
 
+    def certified_invoices(self, count):
+        "(env, count posted invoices) of a company with the certificate"
+        env, invoices = multi_vat_invoices(count=count)
+        configure_certificate(env.company, self.p12)
+        return env, invoices
+
     @with_transaction()
     def test_c2_signed_facturx_verifies_and_keeps_its_xml(self):
         invoice, pdf = self.facturx_pdf()
@@ -65,10 +71,8 @@ class SignatureTestCase(unittest.TestCase):
     @with_transaction()
     def test_c2_every_pdf_of_a_chunk_verifies(self):
         "The room sized for the first signature serves the next ones."
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
-        env, invoices = multi_vat_invoices(count=3)
-        configure_certificate(env.company, self.p12)
+        Invoice = Pool().get('account.invoice')
+        env, invoices = self.certified_invoices(3)
         with set_company(env.company):
             signed = Invoice.sign_pdfs(
                 invoices, Invoice.render_facturx(invoices))
@@ -83,10 +87,8 @@ class SignatureTestCase(unittest.TestCase):
     @with_transaction()
     def test_c2_facturx_signed_in_the_update_that_attaches_its_xml(self):
         "What the Chorus export sends: signed PDF/A-3 Factur-X, one update"
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
-        env, invoices = multi_vat_invoices(count=2)
-        configure_certificate(env.company, self.p12)
+        Invoice = Pool().get('account.invoice')
+        env, invoices = self.certified_invoices(2)
         with set_company(env.company):
             plain = Invoice.render_facturx(invoices)
             signed = Invoice.render_facturx(invoices, sign=True)
