@@ -138,12 +138,10 @@ class InvoicePASend:
             delivery.error = gettext('lot_facturation.msg_pa_no_siren',
                 party=self.party.rec_name, invoice=self.rec_name)
             return
-        checked = self.check_structured([self])[self.id]
+        checked = delivery.structured
         if not checked.ok:
             delivery.error = self.blocked_message(checked)
             return
-        delivery.pdf = self.render_facturx(
-            [self], {self.id: checked.xml}, sign=True)[self.id]
         delivery.filename = 'facturx-%s.pdf' % re.sub(
             r'[^A-Za-z0-9._-]', '-', self.number or str(self.id))
         siret = getattr(self.invoice_address, 'siret', None)

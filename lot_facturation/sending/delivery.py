@@ -73,6 +73,7 @@ class Delivery:
     status: str = 'sent'  # exchange status when delivered
     note: str = ''
     language: str = ''
+    structured: object = None  # the gate's result, structured channels
     extra: dict = field(default_factory=dict)  # what the channel needs
 
     @property
@@ -81,6 +82,27 @@ class Delivery:
         server; a channel with its own transport says so here): then its
         exchange is stamped first and an interruption is to check."""
         return self.mail is not None and not self.error
+
+
+def render_each(render, invoices):
+    """render(invoices), PDFs by invoice id, for all the invoices at once,
+    else one by one: (PDFs, rendering errors) by invoice id; an invoice
+    that cannot be rendered fails alone"""
+    if not invoices:
+        return {}, {}
+    try:
+        return render(invoices), {}
+    except Exception:
+        logger.warning("bulk rendering failed", exc_info=True)
+    pdfs, errors = {}, {}
+    for invoice in invoices:
+        try:
+            pdfs.update(render([invoice]))
+        except Exception as exception:
+            errors[invoice.id] = gettext(
+                'lot_facturation.msg_send_render_error',
+                error=getattr(exception, 'message', None) or str(exception))
+    return pdfs, errors
 
 
 @dataclass
@@ -217,8 +239,14 @@ class InvoiceDelivery:
         Report = pool.get('lot_facturation.invoice', type='report')
         invoices = cls.browse(sorted(claimed))
         # the structured channels send (and archive) their Factur-X instead
-        pdfs, errors = cls._render_all(Report, [i for i in invoices
-                if not rules.is_structured(i.party.invoice_send_channel)])
+        structured = [i for i in invoices
+            if rules.is_structured(i.party.invoice_send_channel)]
+        printed = set(invoices) - set(structured)
+        pdfs, errors = cls._render_all(Report,
+            [i for i in invoices if i in printed])
+        checked, facturx, facturx_errors = cls._render_structured(structured)
+        pdfs.update(facturx)
+        errors.update(facturx_errors)
         exchanges = {e.id: e for e in Exchange.browse(claimed.values())}
         deliveries = []
         for invoice in invoices:
@@ -229,7 +257,8 @@ class InvoiceDelivery:
                 message_id=exchange.message_id, pdf=pdfs.get(invoice.id),
                 filename=Report.filename(invoice),
                 error=errors.get(invoice.id, ''),
-                language=invoice_language(invoice) or '')
+                language=invoice_language(invoice) or '',
+                structured=checked.get(invoice.id))
             if not delivery.error:
                 invoice._prepare_delivery(delivery, mail_override)
             deliveries.append(delivery)
@@ -250,19 +279,18 @@ class InvoiceDelivery:
     @classmethod
     def _render_all(cls, Report, invoices):
         "PDFs by invoice id, and rendering errors by invoice id"
-        try:
-            return Report.render_pdfs(invoices), {}
-        except Exception:
-            logger.warning("bulk rendering failed", exc_info=True)
-        pdfs, errors = {}, {}
-        for invoice in invoices:
-            try:
-                pdfs.update(Report.render_pdfs([invoice]))
-            except Exception as exception:
-                errors[invoice.id] = gettext(
-                    'lot_facturation.msg_send_render_error',
-                    error=str(exception))
-        return pdfs, errors
+        return render_each(Report.render_pdfs, invoices)
+
+    @classmethod
+    def _render_structured(cls, invoices):
+        """The gate on the invoices of the structured channels, then the
+        Factur-X of those it lets through, signed, in one pass: (gate
+        results, PDFs, rendering errors) by invoice id"""
+        checked = cls.check_structured(invoices)
+        passed = [i for i in invoices if checked[i.id].ok]
+        pdfs, errors = render_each(lambda group: cls.render_facturx(group,
+                {i.id: checked[i.id].xml for i in group}, sign=True), passed)
+        return checked, pdfs, errors
 
     def _template_mail(self, xml_id, delivery, mail_override, **context):
         pool = Pool()
@@ -312,12 +340,9 @@ class InvoiceDelivery:
     def prepare_delivery_chorus(self, delivery, mail_override=None):
         """Chorus Pro invoices wait for their export to Chorus (C3) as
         Factur-X, once the validation gate lets them through (F1)"""
-        checked = self.check_structured([self])[self.id]
-        if not checked.ok:
-            delivery.error = self.blocked_message(checked)
+        if not delivery.structured.ok:
+            delivery.error = self.blocked_message(delivery.structured)
             return
-        delivery.pdf = self.render_facturx(
-            [self], {self.id: checked.xml}, sign=True)[self.id]
         delivery.filename = 'facturx-%s.pdf' % (self.number or self.id)
         delivery.status = 'pending'
         delivery.note = gettext('lot_facturation.msg_exchange_chorus_pending')
