@@ -235,18 +235,18 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
 
     @cached_property
     def vat_breakdown(self):
-        """[(tax, amount, base, exemption reason)]: one per category, rate
-        and exemption (BR-S-08); Tryton keeps one tax line per tax and
-        account, each with the legal notice the PDF prints"""
+        """[(tax, amount, base, (exemption reason, code))]: one per
+        category, rate and exemption (BR-S-08); Tryton keeps one tax line
+        per tax and account, each with the legal notice the PDF prints"""
         groups = {}
         for tax_line in self.invoice.taxes:
             tax = tax_line.tax
-            reason, code = exemption(tax, tax_line.legal_notice)
+            reasons = exemption(tax, tax_line.legal_notice)
             key = (self.tax_type_code(tax), self.tax_category_code(tax),
-                self.tax_rate(tax), reason, code)
-            _, amount, base, _ = groups.get(key, (tax, 0, 0, reason))
+                self.tax_rate(tax), reasons)
+            _, amount, base, _ = groups.get(key, (tax, 0, 0, reasons))
             groups[key] = (tax, amount + tax_line.amount,
-                base + tax_line.base, reason)
+                base + tax_line.base, reasons)
         return list(groups.values())
 
     @staticmethod
@@ -280,10 +280,6 @@ class UNCEFACTInvoice(metaclass=PoolMeta):
     @staticmethod
     def tax_category_code(tax):
         return category_code(tax) if tax else 'Z'
-
-    @staticmethod
-    def tax_exemption_code(tax):
-        return exemption(tax)[1]
 
     @staticmethod
     def tax_rate(tax):
