@@ -64,6 +64,10 @@ def report(n, stock, batch, same):
         print(f"{name:<12}{rs:>14.1f}{rb:>14.1f}{rb / rs:>7.2f}x")
     print(f"peak RSS: stock {stock['rss_mb']:.0f} MB, "
         f"batch {batch['rss_mb']:.0f} MB")
+    if 'rss_mb_phases' in batch:
+        print("peak RSS of batch by phase: " + ', '.join(
+                f'{phase} {mb} MB'
+                for phase, mb in batch['rss_mb_phases'].items()))
     print(f"details: stock {json.dumps(stock)}")
     print(f"details: batch {json.dumps(batch)}")
     print("same accounting: " + ("yes" if same else "NO"))
@@ -85,6 +89,13 @@ def workers_report(results):
             f"{row.get('postgres_cpu', 0):>18.1f}{row.get('idle', 0):>12.1f}"
             f"{row.get('stolen', 0):>14.1f}"
             f"{load:>24}")
+    for name, result in results.items():
+        if 'rss_mb_phases' in result:
+            peaks = ', '.join(f'{phase} {mb} MB'
+                for phase, mb in result['rss_mb_phases'].items())
+            workers = result.get('workers', {}).get('rss_mb')
+            print(f"peak RSS of {name} by phase: {peaks}"
+                + (f"; workers {workers} MB" if workers else ''))
     if len(rows) > 1:
         print(f"speed-up of generation, {rows[-1]['count']} workers against "
             f"{rows[0]['count']}: {rows[0]['seconds'] / rows[-1]['seconds']:.2f}x"

@@ -83,12 +83,15 @@ def batch(pool, date):
     started = time.monotonic()
     in_new_transaction(lambda: Batch.preview(Batch.browse([batch_id])))
     PREVIEW.append(time.monotonic() - started)
+    PEAKS['preview'] = peak_rss_mb(reset=True)
     in_new_transaction(Batch._mark_running, batch_id)
     Batch.run_generation(Batch.browse([batch_id]))
     generated = time.monotonic()
+    PEAKS['generate'] = peak_rss_mb(reset=True)
     errors, notices = Batch.post_drafts(batch_id)
     assert not errors and not notices, errors + notices
     posted = time.monotonic()
+    PEAKS['post'] = peak_rss_mb()
     return generated - started, posted - generated
 
 
@@ -168,6 +171,27 @@ def start_workers(database, count):
             return workers
 
 
+def peak_rss_mb(pid='self', reset=False):
+    """The process's peak RSS since its start or the last reset (VmHWM of
+    /proc; writing 5 to clear_refs starts a new peak), in MB."""
+    try:
+        with open(f'/proc/{pid}/status') as status:
+            peak = next(int(line.split()[1]) for line in status
+                if line.startswith('VmHWM:')) / 1024
+        if reset:
+            with open(f'/proc/{pid}/clear_refs', 'w') as clear:
+                clear.write('5')
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return round(peak)
+
+
+def tree_peak_rss_mb(pid):
+    "The largest peak RSS of a process and its live children, in MB."
+    return max([peak_rss_mb(pid)]
+        + [tree_peak_rss_mb(int(c)) for c in children(pid)])
+
+
 def children(pid):
     try:
         with open(f'/proc/{pid}/task/{pid}/children') as file:
@@ -187,6 +211,7 @@ def generate_by_workers(pool, date, count):
     started = time.monotonic()
     in_new_transaction(lambda: Batch.preview(Batch.browse([batch_id])))
     previewed = time.monotonic()
+    PEAKS['preview'] = peak_rss_mb(reset=True)
     print(f'preview {previewed - started:.2f} s', file=sys.stderr)
     workers = start_workers(Transaction().database.name, count)
     config.set('queue', 'worker', 'True')
@@ -204,7 +229,9 @@ def generate_by_workers(pool, date, count):
             idle=round(machine_cpu()[0] - idle, 1),
             stolen=round(machine_cpu()[1] - stolen, 1),
             count=count, preview=round(previewed - started, 2),
-            load=os.getloadavg())
+            load=os.getloadavg(),
+            rss_mb=[tree_peak_rss_mb(w.pid) for w in workers])
+        PEAKS['generate'] = peak_rss_mb(reset=True)
     finally:
         config.set('queue', 'worker', 'False')
         for worker in workers:
@@ -213,11 +240,13 @@ def generate_by_workers(pool, date, count):
     errors, notices = Batch.post_drafts(batch_id)
     assert not errors and not notices, errors + notices
     posted = time.monotonic()
+    PEAKS['post'] = peak_rss_mb()
     # the workers' start (loading their pools) is not generation
     return (previewed - started) + (generated - queued), posted - generated
 
 
 WORKERS = {}
+PEAKS = {}  # peak RSS (MB) of this process in each phase of ours
 PREVIEW = []  # seconds of the preview inside the batch phase
 
 
@@ -299,6 +328,8 @@ def main():
         report['workers'] = WORKERS
     if PREVIEW:
         report['preview'] = round(PREVIEW[0], 2)
+    if PEAKS:
+        report['rss_mb_phases'] = PEAKS
     with Transaction().start(args.database, 1, readonly=True,
             context={'company': company}):
         if args.phase == 'preview':
