@@ -15,6 +15,8 @@ process:
   signature of pyHanko's CMS each time: the way before;
 - ``Report.render_pdfs`` end to end (Tryton reads + documents + PDF), by
   chunks of 20 as the send does, for each ``pdf_engine``;
+- the CII XML of each invoice read alone (Tryton's e-document) against
+  chunks of 20 invoices read together (the send);
 - Typst ways of rendering many invoices: one reused compiler (the
   default), a new compiler per invoice, one document per 20 invoices split
   with pypdf.
@@ -58,6 +60,7 @@ from trytond.modules.lot_facturation.report import (  # noqa: E402
 from trytond.modules.lot_facturation.report.invoice_data import (  # noqa
     build_documents)
 from trytond.pool import Pool  # noqa: E402
+from trytond.transaction import Transaction  # noqa: E402
 
 from tools_certificate import PASSWORD, make_certificate  # noqa: E402
 import tools_chorus  # noqa: E402
@@ -274,6 +277,29 @@ def render_pdfs_rows(ids):
     return rows
 
 
+def cii_rows(ids):
+    """The CII XML (unchecked) per CPU-second: each invoice read alone, as
+    Tryton's e-document does, against a send chunk of 20 read together"""
+    Invoice = Pool().get('account.invoice')
+
+    def alone(i):
+        return Invoice(ids[i]).render_cii()
+
+    def chunk(i):
+        if i % 20:
+            return b''
+        xmls = Invoice.render_ciis(Invoice.browse(ids[i:i + 20]))
+        return b''.join(xmls.values())
+    def cold():
+        "each pass reads the database again, as a send's transaction does"
+        for cache in Transaction().cache.values():
+            cache.clear()
+    return {'invoice by invoice': timed(alone, len(ids), REPEAT['typst'],
+            cold),
+        'chunks of 20 read together': timed(chunk, len(ids),
+            REPEAT['typst'], cold)}
+
+
 def dump_data(samples):
     "The Typst data of each sample, to preview template edits without Tryton"
     renderer = pdf_typst.renderer()
@@ -326,6 +352,7 @@ def main():
         results['engines'] = run(engine_rows, ids,
             context=dict(ctx, language='fr'))
         results['render_pdfs'] = run(render_pdfs_rows, ids, context=ctx)
+        results['cii'] = run(cii_rows, ids, context=dict(ctx, language='fr'))
         results['load_average_end'] = os.getloadavg()[0]
     out = HERE / 'out'
     out.mkdir(exist_ok=True)

@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
 import world
-from tools_einvoice_shapes import SHAPES, shape_xmls
+from tools_einvoice_shapes import SHAPES, shape_invoices, shape_xmls
 from tools_send import company, setup_company
 
 FRENCH_SHAPES = [name for name, _ in SHAPES
@@ -43,3 +43,22 @@ class ModuleCIITestCase(unittest.TestCase):
                 report = gate.validate(xml)
                 self.assertEqual(
                     [e.text for e in messages.explain_report(report)], [])
+
+    @with_transaction()
+    def test_f1_cii_of_a_chunk_is_each_invoices_own_in_its_language(self):
+        """The send renders a chunk's CII together: each XML is the one of
+        the invoice alone, in its customer's language"""
+        env = setup_company()
+        invoices = list(shape_invoices(env, complete=True,
+                names=FRENCH_SHAPES).values())
+        english = invoices[0].party
+        english.lang, = Pool().get('ir.lang').search([('code', '=', 'en')])
+        english.save()
+        Invoice = Pool().get('account.invoice')
+        with set_company(env.company):
+            alone = {i.id: Invoice(i.id).render_cii() for i in invoices}
+            together = Invoice.render_ciis(Invoice.browse(
+                    [i.id for i in invoices]))
+        self.assertEqual(len({i.party_lang for i in invoices}), 2)
+        self.assertEqual(len(set(together.values())), len(invoices))
+        self.assertEqual(together, alone)

@@ -10,6 +10,7 @@ SpecifiedTradeProduct, elements outside the profile).  We extend its
 needs; everything else (seller/buyer, type code, sign) is Tryton's.
 """
 import os
+from collections import defaultdict
 from decimal import Decimal
 
 import genshi.template
@@ -37,6 +38,27 @@ loader = genshi.template.TemplateLoader(
 
 class UNCEFACTInvoice(metaclass=PoolMeta):
     __name__ = 'edocument.uncefact.invoice'
+
+    @classmethod
+    def of_invoices(cls, invoices):
+        """{invoice id: e-document}, the invoices of one language read as
+        one list.  Tryton's ``__init__`` browses each invoice again alone
+        (in its party's language), so every field the template reads
+        costs a query per invoice; browsed together, Tryton's prefetch
+        reads each field once for the whole list."""
+        Invoice = Pool().get('account.invoice')
+        by_language = defaultdict(list)
+        for invoice in invoices:
+            by_language[invoice.party_lang].append(invoice.id)
+        documents = {}
+        for language, ids in by_language.items():
+            with Transaction().set_context(language=language):
+                records = Invoice.browse(ids)
+            for record in records:
+                document = cls(record)
+                document.invoice = record
+                documents[record.id] = document
+        return documents
 
     def render(self, template):
         """Our Factur-X template renders only through the gate, from

@@ -40,7 +40,7 @@ class InvoiceFacturX:
         pool = Pool()
         Report = pool.get('lot_facturation.invoice', type='report')
         if xmls is None:
-            xmls = {i.id: i.structured_invoice() for i in invoices}
+            xmls = cls.structured_invoices(invoices)
         signatures = cls.pdf_signatures(invoices) if sign else {}
         pdfs = Report.render_pdfs(invoices, variant=PDF_VARIANT)
         result = {}

@@ -51,16 +51,27 @@ class InvoiceStructured:
             raise EInvoiceError(self.blocked_message(result))
         return result.xml
 
+    @classmethod
+    def structured_invoices(cls, invoices):
+        """{invoice id: CII XML} of invoices checked together, or raise
+        EInvoiceError for the first blocked one"""
+        checked = cls.check_structured(invoices)
+        for invoice in invoices:
+            if not checked[invoice.id].ok:
+                raise EInvoiceError(
+                    invoice.blocked_message(checked[invoice.id]))
+        return {i.id: checked[i.id].xml for i in invoices}
+
     def blocked_message(self, result):
         return einvoice.blocked_message(self.rec_name, result.blocked)
 
     @classmethod
     def check_structured(cls, invoices):
         "{invoice id: Structured}: the gate on each invoice, none raises"
-        return {i.id: i._check_structured() for i in invoices}
+        xmls = cls.render_ciis(invoices)
+        return {i.id: i._check_structured(xmls[i.id]) for i in invoices}
 
-    def _check_structured(self):
-        xml = self.render_cii()
+    def _check_structured(self, xml):
         report = gate.validate(xml)
         facts = self.einvoice_facts()
         extra = einvoice.fact_report(facts, beyond_xml=True)
@@ -78,11 +89,18 @@ class InvoiceStructured:
     def render_cii(self):
         """The CII XML as the template renders it, NOT checked: for
         diagnostics only; what leaves goes through structured_invoice()"""
-        pool = Pool()
-        EDocument = pool.get('edocument.uncefact.invoice')
-        self.check_cii_renderable()
+        return self.render_ciis([self])[self.id]
+
+    @classmethod
+    def render_ciis(cls, invoices):
+        "{invoice id: CII XML} of invoices read together, NOT checked"
+        EDocument = Pool().get('edocument.uncefact.invoice')
+        for invoice in invoices:
+            invoice.check_cii_renderable()
+        documents = EDocument.of_invoices(invoices)
         with Transaction().set_context(**{UNCHECKED: True}):
-            return EDocument(self).render(FACTURX_TEMPLATE)
+            return {i.id: documents[i.id].render(FACTURX_TEMPLATE)
+                for i in invoices}
 
     def einvoice_facts(self):
         "The data rules' view of the invoice (CHORUS-... checks)"
