@@ -158,6 +158,23 @@ def test_s3_send_portal_notice(smtp_server):
         assert smtp_server.pdf_attachments(message) == []
 
 
+def test_s3_one_send_of_email_and_portal_keeps_each_channel(smtp_server):
+    "Sent together, each invoice records its own channel"
+    with committed_database() as run:
+        company, ids = prepare(ready_invoices, [MARTIN, (("Celeu Groupe",),
+                    {'email': 'paul@celeu.example', 'lang': 'fr',
+                        'channel': 'portal'})])
+        run(_set_portal, 'https://portail.example/espace/',
+            context={'company': company})
+        outcomes = run(send, ids, context={'company': company})
+        assert [o.status for o in outcomes] == ['sent', 'sent']
+        martin, celeu = run(read, ids)
+        assert (martin['send_channel'], celeu['send_channel']) == (
+            'email', 'portal')
+        assert martin['attachments'] == 1 and celeu['attachments'] == 1
+        assert len(smtp_server.messages) == 2
+
+
 def test_s3_send_paper_and_chorus(smtp_server):
     with committed_database() as run:
         company, ids = prepare(ready_invoices, [
@@ -172,6 +189,8 @@ def test_s3_send_paper_and_chorus(smtp_server):
         assert paper['dematerialized'] is False
         assert chorus['exchanges'][0][:2] == ('chorus', 'pending')
         assert chorus['dematerialized'] is True
+        assert (paper['send_channel'], chorus['send_channel']) == (
+            'print', 'chorus')
         assert smtp_server.messages == []
 
 
