@@ -290,6 +290,7 @@ def cii_rows(ids):
             return b''
         xmls = Invoice.render_ciis(Invoice.browse(ids[i:i + 20]))
         return b''.join(xmls.values())
+
     def cold():
         "each pass reads the database again, as a send's transaction does"
         for cache in Transaction().cache.values():

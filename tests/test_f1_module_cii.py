@@ -46,8 +46,8 @@ class ModuleCIITestCase(unittest.TestCase):
 
     @with_transaction()
     def test_f1_cii_of_a_chunk_is_each_invoices_own_in_its_language(self):
-        """The send renders a chunk's CII together: each XML is the one of
-        the invoice alone, in its customer's language"""
+        """The send renders a chunk's CII together, customers of two
+        languages mixed: each XML is the one of the invoice alone"""
         env = setup_company()
         invoices = list(shape_invoices(env, complete=True,
                 names=FRENCH_SHAPES).values())

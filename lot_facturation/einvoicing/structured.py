@@ -46,10 +46,7 @@ class InvoiceStructured:
     def structured_invoice(self):
         """The CII XML the platforms accept, or raise EInvoiceError saying
         what to fix (the entry point of every structured channel)"""
-        result = self.check_structured([self])[self.id]
-        if not result.ok:
-            raise EInvoiceError(self.blocked_message(result))
-        return result.xml
+        return self.structured_invoices([self])[self.id]
 
     @classmethod
     def structured_invoices(cls, invoices):
