@@ -181,6 +181,11 @@ def main():
     args = arguments()
     os.makedirs(args.workdir, exist_ok=True)
     template = f'bench_{args.n}'
+    if world.autovacuum(args) == 'off':
+        print("warning: PostgreSQL's autovacuum is off: the tables the run "
+            "fills keep the statistics of when they were empty and their "
+            "foreign-key checks scan whole tables; run under "
+            "PG_AUTOVACUUM=on scripts/with-postgresql", file=sys.stderr)
     if not (args.reuse and world.exists(template, args)):
         seconds = world.build(template, args)
         print(f"built {args.n} contracts ({args.world}) in {seconds:.0f} s",

@@ -116,6 +116,18 @@ def exists(name, args):
     return output.stdout.strip() == '1'
 
 
+def autovacuum(args):
+    """The server's autovacuum setting ('on', 'off'; None on SQLite): a
+    benchmark needs it on, as production has it (scripts/with-postgresql,
+    PG_AUTOVACUUM=on)."""
+    if backend() == 'sqlite':
+        return None
+    output = subprocess.run(['psql', '-X', '-At', '-d', 'postgres', '-c',
+            'SHOW autovacuum'], check=True, env=environment(args),
+        capture_output=True, text=True)
+    return output.stdout.strip()
+
+
 def drop(name, args):
     env = environment(args)
     if backend() == 'sqlite':
