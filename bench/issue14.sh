@@ -2,9 +2,12 @@
 # Issue 14's table in one run: N=1,000 against stock (one process, one and
 # two workers), the PDFs per CPU-second, then 10,000 and 100,000 with two
 # workers (2 to 4 h on this machine), with autovacuum on, as in production:
-#   PG_AUTOVACUUM=on scripts/with-postgresql bench/issue14.sh
+#   bench/issue14.sh
 set -e
 cd "$(dirname "$0")/.."
+if [ -z "${TRYTOND_DATABASE__URI:-}" ]; then
+    PG_AUTOVACUUM=on exec scripts/with-postgresql bench/issue14.sh
+fi
 stamp() {
     echo "=== $(date -u +%H:%M:%S) $*, load $(cut -d' ' -f1-3 /proc/loadavg)," \
         "stolen ticks $(head -1 /proc/stat | awk '{print $9}')"
